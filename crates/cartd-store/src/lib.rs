@@ -1,0 +1,120 @@
+//! Storage ports. Each method is one request-shaped round trip; a cart mutation is
+//! "load (with its version) → apply in the domain → save if the version is unchanged", so
+//! concurrent writers on any number of nodes never lose an update (the loser retries).
+//! Backends: `cartd-store-sqlite` (embedded default); PostgreSQL slots in behind the same traits.
+
+use std::future::Future;
+
+use cartd_domain::cart::Cart;
+use cartd_domain::catalog::Product;
+use cartd_domain::settings::Settings;
+
+#[cfg(feature = "conformance")]
+pub mod conformance;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The backend failed (I/O, connection, constraint): the request cannot be served.
+    #[error("storage backend error: {0}")]
+    Backend(String),
+    /// Stored data could not be decoded or a write was refused as invalid.
+    #[error("invalid stored data: {0}")]
+    Data(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// One stored cart row (CONTRACT §E.1).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CartRecord {
+    pub cart_id: i64,
+    pub cart_key: String,
+    pub cart: Cart,
+    /// Unix seconds, written on insert only.
+    pub created: i64,
+    /// Unix seconds.
+    pub expiry: i64,
+    /// `cocart` or `woocommerce`.
+    pub source: String,
+    pub cart_hash: String,
+    /// Incremented by every save; the optimistic-concurrency token.
+    pub version: i64,
+}
+
+/// A conditional write of a cart row.
+#[derive(Debug, Clone)]
+pub struct CartWrite {
+    pub cart_key: String,
+    pub cart: Cart,
+    /// `None`: insert a new row (fails with `Conflict` if one exists).
+    /// `Some(v)`: update the row only if its version is still `v`.
+    pub expected_version: Option<i64>,
+    pub now: i64,
+    pub expiry: i64,
+    pub source: String,
+    pub cart_hash: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SaveOutcome {
+    /// Written; the row now has this version.
+    Saved { version: i64 },
+    /// Someone else wrote first (or the row vanished / already exists): reload and retry.
+    Conflict,
+}
+
+/// One row of the admin session list (CONTRACT §D.9).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CartSummary {
+    pub cart_id: i64,
+    pub cart_key: String,
+    pub created: i64,
+    pub expiry: i64,
+    pub source: String,
+    pub cart: Cart,
+}
+
+pub trait CartStore: Send + Sync + 'static {
+    /// The cart stored under `key` (exact, already normalised), or `None` when absent or
+    /// expired at `now`.
+    fn load_cart(&self, key: &str, now: i64) -> impl Future<Output = StoreResult<Option<CartRecord>>> + Send;
+
+    /// Conditionally insert or update a cart row.
+    fn save_cart(&self, write: CartWrite) -> impl Future<Output = StoreResult<SaveOutcome>> + Send;
+
+    /// Slide a row's expiry forward; a missing row is not an error.
+    fn touch_cart(&self, key: &str, expiry: i64) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// Delete a row; returns whether one existed.
+    fn delete_cart(&self, key: &str) -> impl Future<Output = StoreResult<bool>> + Send;
+
+    /// Delete every row whose expiry is before `now`; returns how many.
+    fn delete_expired(&self, now: i64) -> impl Future<Output = StoreResult<u64>> + Send;
+
+    /// Rows in `cart_id` order, for the admin session list.
+    fn list_carts(&self, offset: u64, limit: u64) -> impl Future<Output = StoreResult<Vec<CartSummary>>> + Send;
+
+    fn count_carts(&self) -> impl Future<Output = StoreResult<u64>> + Send;
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ImportSummary {
+    pub inserted: u64,
+    pub updated: u64,
+}
+
+pub trait CatalogStore: Send + Sync + 'static {
+    /// Every product, variations included.
+    fn load_products(&self) -> impl Future<Output = StoreResult<Vec<Product>>> + Send;
+
+    /// Upsert products by id in one transaction: all or nothing.
+    fn import_products(&self, products: Vec<Product>) -> impl Future<Output = StoreResult<ImportSummary>> + Send;
+
+    /// The stored store settings, if any were imported.
+    fn load_settings(&self) -> impl Future<Output = StoreResult<Option<Settings>>> + Send;
+
+    fn save_settings(&self, settings: Settings) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// A number that changes whenever products or settings change, so servers can reload.
+    fn catalog_version(&self) -> impl Future<Output = StoreResult<i64>> + Send;
+}
