@@ -4,8 +4,10 @@
 
 pub mod cart;
 pub mod catalog;
+pub mod errors;
 pub mod keys;
 pub mod numeric;
+pub mod ops;
 pub mod php;
 pub mod postcode;
 pub mod session;
