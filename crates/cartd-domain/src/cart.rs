@@ -141,11 +141,11 @@ impl Cart {
 
     /// WooCommerce's cart contents count: Σ line quantities.
     pub fn item_count(&self) -> f64 {
-        self.lines.values().map(|l| l.quantity).sum()
+        self.lines.values().fold(0.0, |sum, l| sum + l.quantity)
     }
 
     pub fn removed_count(&self) -> f64 {
-        self.removed.values().map(|l| l.quantity).sum()
+        self.removed.values().fold(0.0, |sum, l| sum + l.quantity)
     }
 
     /// The §C.1.3 empty rule: no quantity and no removed items.

@@ -15,3 +15,4 @@ pub mod settings;
 pub mod shipping;
 pub mod tax;
 pub mod totals;
+pub mod wp_sanitize;

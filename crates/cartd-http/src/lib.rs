@@ -1,1 +1,306 @@
-//! placeholder
+//! cartd's HTTP layer. One entry point takes every request through CoCart's pipeline
+//! (CONTRACT §A.8): method override, route match, body parsing, session, parameter
+//! validation, handler, then the standard headers, CORS and cookies. Handlers live in `v2`
+//! and only extract, call the use case and pick the wire shape.
+
+pub mod config;
+pub mod error;
+pub mod params;
+pub mod routes;
+pub mod session;
+mod v2;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use cartd_app::carts::Carts;
+use cartd_app::catalog::CatalogHandle;
+use cartd_store::{CartStore, CatalogStore};
+use serde_json::Value;
+
+pub use config::{CorsConfig, HttpConfig};
+use error::ApiError;
+use params::Params;
+use routes::{Route, match_route};
+use session::{CartCookieState, Session};
+
+/// Everything a request handler may use.
+pub struct AppState<S> {
+    pub config: HttpConfig,
+    pub carts: Carts<S>,
+    pub catalog: Arc<CatalogHandle>,
+}
+
+/// A handler's successful answer.
+pub enum Reply {
+    Json(Value),
+    /// Pre-encoded JSON (the namespace index).
+    Raw(&'static [u8]),
+}
+
+/// What a handler returns: the answer plus what the cookie step needs to know.
+pub struct Outcome {
+    pub result: Result<Reply, ApiError>,
+    pub cart: CartCookieState,
+}
+
+impl Outcome {
+    pub fn from_result(result: Result<Reply, ApiError>, cart: CartCookieState) -> Outcome {
+        Outcome { result, cart }
+    }
+}
+
+/// The request as the pipeline has parsed it.
+pub struct Ctx {
+    pub method: &'static str,
+    pub route: Route,
+    pub params: Params,
+    pub session: Session,
+    pub now: i64,
+}
+
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}
+
+/// Build the application router with its middleware.
+pub fn router<S: CartStore + CatalogStore>(state: Arc<AppState<S>>, request_timeout: Duration) -> axum::Router {
+    axum::Router::new()
+        .fallback(handle::<S>)
+        .with_state(state)
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, request_timeout))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(|_panic: Box<dyn std::any::Any + Send>| {
+            tracing::error!("a request handler panicked");
+            json_response(StatusCode::INTERNAL_SERVER_ERROR, &ApiError::internal(&"handler panic").body)
+        }))
+}
+
+fn json_response(status: StatusCode, body: &Value) -> Response {
+    let mut response = Response::new(Body::from(cocart_wire::php_json::to_vec(body)));
+    *response.status_mut() = status;
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=UTF-8"));
+    response
+}
+
+fn effective_method(request_method: &Method, query: &Params, headers: &HeaderMap) -> String {
+    let overridden = query
+        .query
+        .get("_method")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .or_else(|| headers.get("x-http-method-override").and_then(|v| v.to_str().ok()).map(str::to_string));
+    overridden.unwrap_or_else(|| request_method.as_str().to_string()).to_ascii_uppercase()
+}
+
+fn static_method(method: &str) -> Option<&'static str> {
+    Some(match method {
+        "GET" => "GET",
+        "POST" => "POST",
+        "PUT" => "PUT",
+        "PATCH" => "PATCH",
+        "DELETE" => "DELETE",
+        "HEAD" => "HEAD",
+        "OPTIONS" => "OPTIONS",
+        _ => return None,
+    })
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/json"))
+}
+
+fn is_form(headers: &HeaderMap) -> bool {
+    headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| {
+        v.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/x-www-form-urlencoded")
+    })
+}
+
+/// Everything the response headers depend on.
+struct ResponseMeta<'a> {
+    config: &'a HttpConfig,
+    origin: Option<HeaderValue>,
+    method: &'a str,
+    allow: Option<&'static [&'static str]>,
+    session: Option<&'a Session>,
+    cookies: Vec<String>,
+    cocart_path: bool,
+}
+
+async fn handle<S: CartStore + CatalogStore>(State(state): State<Arc<AppState<S>>>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let config = &state.config;
+    let now = unix_now();
+    let path = parts.uri.path();
+    let mut params = Params { query: params::parse_urlencoded(parts.uri.query().unwrap_or("").as_bytes()), ..Params::default() };
+    let method_name = effective_method(&parts.method, &params, &parts.headers);
+    let head = method_name == "HEAD";
+    let mut meta = ResponseMeta {
+        config,
+        origin: parts.headers.get(header::ORIGIN).cloned(),
+        method: if head { "GET" } else { static_method(&method_name).unwrap_or("GET") },
+        allow: None,
+        session: None,
+        cookies: Vec::new(),
+        cocart_path: path.starts_with("/wp-json/cocart/"),
+    };
+    let rest_path = path.strip_prefix("/wp-json").unwrap_or("");
+    let route = if path.starts_with("/wp-json/") { match_route(rest_path) } else { None };
+
+    let Some(method) = static_method(&method_name) else {
+        let message = format!("Unknown request method for {rest_path}.");
+        let error = ApiError { with_allow: false, ..ApiError::new(401, "cocart_rest_permission_error", &message) };
+        return finish(&meta, Err(error), head);
+    };
+    let method = if head { "GET" } else { method };
+
+    let Some(route) = route else {
+        return finish(&meta, Err(ApiError::no_route()), head);
+    };
+    if method == "OPTIONS" {
+        meta.allow = Some(route.methods());
+        return finish(&meta, Ok(Reply::Json(Value::Bool(true))), head);
+    }
+    if !route.methods().contains(&method) {
+        return finish(&meta, Err(ApiError::no_route()), head);
+    }
+    meta.allow = Some(route.methods());
+
+    let bytes = match axum::body::to_bytes(body, config.max_body_bytes).await {
+        Ok(b) => b,
+        Err(_) => return finish(&meta, Err(ApiError::payload_too_large()), head),
+    };
+    if let Err(error) = parse_body(&mut params, &parts.headers, method, &bytes) {
+        return finish(&meta, Err(error), head);
+    }
+
+    let session = match session::resolve(config, &state.carts.expiry, &params, &parts.headers, now) {
+        Ok(s) => s,
+        Err(error) => return finish(&meta, Err(error), head),
+    };
+    if let Route::Item(key) = &route {
+        params.path.insert("item_key".into(), Value::String(key.clone()));
+    }
+    let mut ctx = Ctx { method, route, params, session, now };
+    let outcome = match params::validate(&ctx.params, ctx.route.args(method)) {
+        Ok(()) => v2::dispatch(&state, &mut ctx).await,
+        Err(error) => Outcome::from_result(Err(error), v2::cookie_state_of_stored(&state, &ctx).await),
+    };
+    meta.cookies = session::response_cookies(config, &ctx.session, &outcome.cart, now);
+    meta.session = Some(&ctx.session);
+    finish(&meta, outcome.result, head)
+}
+
+fn parse_body(params: &mut Params, headers: &HeaderMap, method: &str, bytes: &Bytes) -> Result<(), ApiError> {
+    if is_json(headers) {
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(());
+        }
+        match serde_json::from_slice::<Value>(bytes) {
+            Ok(Value::Object(map)) => params.json = map,
+            Ok(_) => {}
+            Err(_) => return Err(ApiError::invalid_json(4, "Syntax error")),
+        }
+    } else if is_form(headers) && matches!(method, "POST" | "PUT" | "PATCH" | "DELETE") {
+        params.form = params::parse_urlencoded(bytes);
+    }
+    Ok(())
+}
+
+fn finish(meta: &ResponseMeta<'_>, result: Result<Reply, ApiError>, head: bool) -> Response {
+    let (status, body, with_allow) = match result {
+        Ok(Reply::Json(value)) => (StatusCode::OK, cocart_wire::php_json::to_vec(&value), true),
+        Ok(Reply::Raw(bytes)) => (StatusCode::OK, bytes.to_vec(), true),
+        Err(error) => (error.status, cocart_wire::php_json::to_vec(&error.body), error.with_allow),
+    };
+    let mut response = Response::new(if head { Body::empty() } else { Body::from(body) });
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    let config = meta.config;
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=UTF-8"));
+    headers.insert("x-robots-tag", HeaderValue::from_static("noindex"));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    if let Ok(v) = HeaderValue::from_str(&format!("<{}/wp-json/>; rel=\"https://api.w.org/\"", config.site_url)) {
+        headers.insert(header::LINK, v);
+    }
+    headers.insert(
+        header::ACCESS_CONTROL_EXPOSE_HEADERS,
+        HeaderValue::from_static(
+            "X-WP-Total, X-WP-TotalPages, Link, X-CoCart-API, CoCart-API-Cart-Key, CoCart-API-Cart-Expiring, CoCart-API-Cart-Expiration",
+        ),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+        HeaderValue::from_static(
+            "Authorization, X-WP-Nonce, Content-Disposition, Content-MD5, Content-Type, CoCart-API-Cart-Key, If-Match, Idempotency-Key",
+        ),
+    );
+    if with_allow && let Some(methods) = meta.allow {
+        if let Ok(v) = HeaderValue::from_str(&methods.join(", ")) {
+            headers.insert(header::ALLOW, v);
+        }
+    }
+    if let Some(session) = meta.session {
+        if meta.cocart_path
+            && let Some(key) = &session.header_key
+            && let Ok(v) = HeaderValue::from_str(key)
+        {
+            headers.insert(HeaderName::from_static("x-cocart-api"), v);
+        }
+        if let Ok(v) = HeaderValue::from_str(&session.key) {
+            headers.insert(HeaderName::from_static("cocart-api-cart-key"), v);
+        }
+        headers.insert(HeaderName::from_static("cocart-api-cart-expiring"), HeaderValue::from(session.expiry.expiring));
+        headers.insert(HeaderName::from_static("cocart-api-cart-expiration"), HeaderValue::from(session.expiry.expiration));
+    }
+    apply_cors(headers, meta);
+    for cookie in &meta.cookies {
+        if let Ok(v) = HeaderValue::from_str(cookie) {
+            headers.append(header::SET_COOKIE, v);
+        }
+    }
+    response
+}
+
+fn apply_cors(headers: &mut HeaderMap, meta: &ResponseMeta<'_>) {
+    let cors = &meta.config.cors;
+    if cors.allow_all {
+        let origin = cors
+            .fixed_origin
+            .as_deref()
+            .and_then(|o| HeaderValue::from_str(o).ok())
+            .or_else(|| meta.origin.clone())
+            .unwrap_or_else(|| HeaderValue::from_static(""));
+        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+        headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("POST, GET, OPTIONS, PUT, DELETE, PATCH"));
+        headers.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, HeaderValue::from_static("true"));
+        return;
+    }
+    match &meta.origin {
+        Some(origin) => {
+            headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
+            headers.insert(
+                header::ACCESS_CONTROL_ALLOW_METHODS,
+                HeaderValue::from_static("OPTIONS, GET, POST, PUT, PATCH, DELETE"),
+            );
+            headers.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, HeaderValue::from_static("true"));
+            headers.insert(header::VARY, HeaderValue::from_static("Origin"));
+        }
+        None if meta.method == "GET" => {
+            headers.insert(header::VARY, HeaderValue::from_static("Origin"));
+        }
+        None => {}
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        json_response(self.status, &self.body)
+    }
+}
