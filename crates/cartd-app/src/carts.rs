@@ -56,13 +56,33 @@ pub struct CartTx<'a> {
     pub stored: bool,
     discard: bool,
     totals: Option<CartTotals>,
+    hash: Option<String>,
 }
 
 impl CartTx<'_> {
-    /// Recalculate the totals (writing the line values into the cart) and keep them for the save.
+    /// Recalculate the totals (writing the line values into the cart) and keep them for the
+    /// response and the save. Call it after the last change to the lines.
     pub fn calculate(&mut self) -> &CartTotals {
         let totals = calculate(self.cart, &self.snapshot.catalog, &self.snapshot.settings, self.now);
+        self.hash = None;
         self.totals.insert(totals)
+    }
+
+    /// The totals of the last calculation, calculating now if none ran yet.
+    pub fn totals(&mut self) -> &CartTotals {
+        if self.totals.is_none() {
+            self.calculate();
+        }
+        self.totals.get_or_insert_with(CartTotals::default)
+    }
+
+    /// WooCommerce's cart hash of the lines as last calculated.
+    pub fn cart_hash(&mut self) -> &str {
+        if self.hash.is_none() {
+            let total = self.totals().record.total.clone();
+            self.hash = Some(cart_hash(self.cart, &total));
+        }
+        self.hash.get_or_insert_with(String::new)
     }
 
     /// Abandon every change made in this transaction (an error answer leaves no trace).
@@ -122,10 +142,10 @@ impl<S: CartStore> Carts<S> {
             };
             let dropped = drop_invalid_lines(&mut cart, &snapshot.catalog);
             let mut tx =
-                CartTx { cart: &mut cart, snapshot, key: &target.key, now, stored: record.is_some(), discard: false, totals: None };
+                CartTx { cart: &mut cart, snapshot, key: &target.key, now, stored: record.is_some(), discard: false, totals: None, hash: None };
             let result = apply(&mut tx);
             let discard = tx.discard && !dropped;
-            let cached = tx.totals.take();
+            let cached = tx.totals.take().zip(tx.hash.take());
             let changed = record.as_ref().is_none_or(|r| r.cart != cart);
             // §E.3: a new row is only created once the cart has items.
             let worth_saving = if version.is_some() { changed || dropped } else { !cart.lines.is_empty() };
@@ -135,11 +155,13 @@ impl<S: CartStore> Carts<S> {
                 }
                 return Ok(result);
             }
-            let totals = match cached {
-                Some(t) => t,
-                None => calculate(&mut cart, &snapshot.catalog, &snapshot.settings, now),
+            let cart_hash = match cached {
+                Some((_, hash)) => hash,
+                None => {
+                    let totals = calculate(&mut cart, &snapshot.catalog, &snapshot.settings, now);
+                    cart_hash(&cart, &totals.record.total)
+                }
             };
-            let cart_hash = cart_hash(&cart, &totals.record.total);
             let write = CartWrite {
                 cart_key: target.key.clone(),
                 cart,

@@ -38,8 +38,17 @@ pub struct AppState<S> {
 /// A handler's successful answer.
 pub enum Reply {
     Json(Value),
-    /// Pre-encoded JSON (the namespace index).
+    /// Pre-encoded static JSON (the namespace index).
     Raw(&'static [u8]),
+    /// JSON already encoded by the wire crate (the hot full-cart path).
+    Encoded(Vec<u8>),
+}
+
+impl Reply {
+    /// Whether this is the empty-cart answer `[]`.
+    pub fn is_empty_array(&self) -> bool {
+        matches!(self, Reply::Json(Value::Array(a)) if a.is_empty())
+    }
 }
 
 /// What a handler returns: the answer plus what the cookie step needs to know.
@@ -217,6 +226,7 @@ fn finish(meta: &ResponseMeta<'_>, result: Result<Reply, ApiError>, head: bool) 
     let (status, body, with_allow) = match result {
         Ok(Reply::Json(value)) => (StatusCode::OK, cocart_wire::php_json::to_vec(&value), true),
         Ok(Reply::Raw(bytes)) => (StatusCode::OK, bytes.to_vec(), true),
+        Ok(Reply::Encoded(bytes)) => (StatusCode::OK, bytes, true),
         Err(error) => (error.status, cocart_wire::php_json::to_vec(&error.body), error.with_allow),
     };
     let mut response = Response::new(if head { Body::empty() } else { Body::from(body) });

@@ -7,7 +7,6 @@ use cartd_app::carts::{CartTarget, CartTx};
 use cartd_domain::cart::NoticeKind;
 use cartd_domain::catalog::ProductId;
 use cartd_domain::errors::CartError;
-use cartd_domain::keys::cart_hash;
 use cartd_domain::numeric::php_float_to_string;
 use cartd_domain::ops::{
     self, AddRequest, QuantityChange, added_message, clean_id, removed_message, resolve_product_id,
@@ -77,8 +76,7 @@ fn cookie_state(tx: &mut CartTx<'_>) -> CartCookieState {
     if tx.cart.lines.is_empty() {
         return CartCookieState::default();
     }
-    let total = tx.calculate().record.total.clone();
-    CartCookieState { non_empty: true, cart_hash: cart_hash(tx.cart, &total) }
+    CartCookieState { non_empty: true, cart_hash: tx.cart_hash().to_string() }
 }
 
 /// The cookie state of a route that does not otherwise touch the cart.
@@ -119,16 +117,16 @@ fn cross_sells(tx: &CartTx<'_>) -> Vec<ProductId> {
 
 /// §C.1.3: recalculate, consume the notice queue, apply the empty rule, then the raw cart
 /// (`default`) or the v2 cart.
-fn full_cart(tx: &mut CartTx<'_>, ctx: &Ctx, thumb: bool, default: bool) -> Value {
+fn full_cart(tx: &mut CartTx<'_>, ctx: &Ctx, thumb: bool, default: bool) -> Reply {
     let totals: CartTotals = tx.calculate().clone();
     let notices = std::mem::take(&mut tx.cart.notices);
     if tx.cart.is_empty() {
-        return Value::Array(Vec::new());
+        return Reply::Json(Value::Array(Vec::new()));
     }
     if default {
-        return cocart_wire::cart::raw_cart(tx.cart, None);
+        return Reply::Json(cocart_wire::cart::raw_cart(tx.cart, None));
     }
-    let hash = cart_hash(tx.cart, &totals.record.total);
+    let hash = tx.cart_hash().to_string();
     let cross_sells = cross_sells(tx);
     let view = cocart_wire::cart::CartView {
         cart: tx.cart,
@@ -142,11 +140,11 @@ fn full_cart(tx: &mut CartTx<'_>, ctx: &Ctx, thumb: bool, default: bool) -> Valu
         cross_sells: &cross_sells,
         now: ctx.now,
     };
-    cocart_wire::cart::full_cart(&view)
+    Reply::Encoded(cocart_wire::cart::full_cart_bytes(&view))
 }
 
 fn item_value(tx: &mut CartTx<'_>, ctx: &Ctx, key: &str) -> Option<Value> {
-    let totals = tx.calculate().clone();
+    let totals = tx.totals().clone();
     let line = tx.cart.lines.get(key)?;
     let notices = Default::default();
     let view = cocart_wire::cart::CartView {
@@ -164,8 +162,8 @@ fn item_value(tx: &mut CartTx<'_>, ctx: &Ctx, key: &str) -> Option<Value> {
     Some(cocart_wire::cart::item(&view, line, true))
 }
 
-fn items_object(tx: &mut CartTx<'_>, ctx: &Ctx) -> Value {
-    let totals = tx.calculate().clone();
+fn items_object(tx: &mut CartTx<'_>, ctx: &Ctx) -> Reply {
+    let totals = tx.totals().clone();
     let notices = Default::default();
     let view = cocart_wire::cart::CartView {
         cart: tx.cart,
@@ -179,7 +177,7 @@ fn items_object(tx: &mut CartTx<'_>, ctx: &Ctx) -> Value {
         cross_sells: &[],
         now: ctx.now,
     };
-    cocart_wire::cart::items_by_key(&view, true)
+    Reply::Encoded(cocart_wire::cart::items_by_key_bytes(&view, true))
 }
 
 fn thumb(ctx: &Ctx) -> bool {
@@ -196,7 +194,7 @@ async fn get_cart<S: CartStore + CatalogStore>(state: &Arc<AppState<S>>, ctx: &C
         if ctx.params.truthy("raw") {
             return Ok(Reply::Json(cocart_wire::cart::raw_cart(tx.cart, None)));
         }
-        Ok(Reply::Json(full_cart(tx, ctx, thumb(ctx), default_flag(ctx))))
+        Ok(full_cart(tx, ctx, thumb(ctx), default_flag(ctx)))
     })
     .await
 }
@@ -219,14 +217,12 @@ async fn add_item<S: CartStore + CatalogStore>(state: &Arc<AppState<S>>, ctx: &C
         if ctx.params.bool_or("return_item", false) {
             return item_value(tx, ctx, &added.key).map(Reply::Json).ok_or_else(|| CartError::ItemNotFound.into());
         }
-        let body = if default_flag(ctx) {
+        if default_flag(ctx) {
             tx.calculate();
             tx.cart.notices.clear();
-            cocart_wire::cart::raw_cart(tx.cart, Some(&added.key))
-        } else {
-            full_cart(tx, ctx, thumb(ctx), false)
-        };
-        Ok(Reply::Json(body))
+            return Ok(Reply::Json(cocart_wire::cart::raw_cart(tx.cart, Some(&added.key))));
+        }
+        Ok(full_cart(tx, ctx, thumb(ctx), false))
     })
     .await
 }
@@ -277,7 +273,7 @@ async fn add_items<S: CartStore + CatalogStore>(state: &Arc<AppState<S>>, ctx: &
             let items: Vec<Value> = added.iter().filter_map(|a| item_value(tx, ctx, &a.key)).collect();
             return Ok(Reply::Json(Value::Array(items)));
         }
-        Ok(Reply::Json(full_cart(tx, ctx, thumb(ctx), default_flag(ctx))))
+        Ok(full_cart(tx, ctx, thumb(ctx), default_flag(ctx)))
     })
     .await
 }
@@ -297,7 +293,7 @@ async fn get_items<S: CartStore + CatalogStore>(state: &Arc<AppState<S>>, ctx: &
         if tx.cart.lines.is_empty() {
             return Ok(Reply::Json(json!("No items in the cart.")));
         }
-        Ok(Reply::Json(items_object(tx, ctx)))
+        Ok(items_object(tx, ctx))
     })
     .await
 }
@@ -322,7 +318,7 @@ fn remove_line(tx: &mut CartTx<'_>, ctx: &Ctx, key: &str) -> Result<Reply, ApiEr
     if ctx.params.bool_or("return_status", false) {
         return Ok(Reply::Json(Value::String(message)));
     }
-    Ok(Reply::Json(cart))
+    Ok(cart)
 }
 
 async fn update_item<S: CartStore + CatalogStore>(state: &Arc<AppState<S>>, ctx: &Ctx) -> Outcome {
@@ -338,7 +334,7 @@ async fn update_item<S: CartStore + CatalogStore>(state: &Arc<AppState<S>>, ctx:
         let (change, name) = ops::update_quantity(tx.cart, &tx.snapshot.catalog, &key, quantity)?;
         let cart = full_cart(tx, ctx, thumb(ctx), default_flag(ctx));
         if !ctx.params.bool_or("return_status", false) {
-            return Ok(Reply::Json(cart));
+            return Ok(cart);
         }
         let shown = php_float_to_string(quantity);
         let message = match change {
@@ -367,7 +363,7 @@ async fn restore_item<S: CartStore + CatalogStore>(state: &Arc<AppState<S>>, ctx
         if ctx.params.bool_or("return_item", false) {
             return item_value(tx, ctx, &key).map(Reply::Json).ok_or_else(|| CartError::ItemNotFound.into());
         }
-        Ok(Reply::Json(cart))
+        Ok(cart)
     })
     .await
 }
@@ -385,13 +381,13 @@ async fn calculate<S: CartStore + CatalogStore>(state: &Arc<AppState<S>>, ctx: &
         }
         // `thumb` and `default` are not declared here: PHP truthiness applies (§C.2.11).
         let cart = full_cart(tx, ctx, ctx.params.truthy("thumb"), ctx.params.truthy("default"));
-        if cart.as_array().is_some_and(Vec::is_empty) {
+        if cart.is_empty_array() {
             let message = format!(
                 "Request returned nothing for \"{site_url}/wp-json/cocart/v2/cart/calculate/\"! Please seek assistance."
             );
             return Err(ApiError::new(400, "cocart_response_returned_empty", &message));
         }
-        Ok(Reply::Json(cart))
+        Ok(cart)
     })
     .await
 }
