@@ -64,6 +64,7 @@ impl Outcome {
 }
 
 /// The request as the pipeline has parsed it.
+#[derive(Clone)]
 pub struct Ctx {
     pub method: &'static str,
     pub route: Route,

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use crate::error::ApiError;
 
 /// A request's parameters from every source.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Params {
     pub json: Map<String, Value>,
     pub form: Map<String, Value>,

@@ -56,13 +56,15 @@ fn target(ctx: &Ctx) -> CartTarget {
 async fn with_cart<S: CartStore + CatalogStore>(
     state: &Arc<AppState<S>>,
     ctx: &Ctx,
-    mut apply: impl FnMut(&mut CartTx<'_>, &Ctx) -> Result<Reply, ApiError>,
+    mut apply: impl FnMut(&mut CartTx<'_>, &Ctx) -> Result<Reply, ApiError> + Send + 'static,
 ) -> Outcome {
     let snapshot = state.catalog.get();
+    // The operation may run on another request's task (the cart's queue leader).
+    let shared = Arc::new(ctx.clone());
     let result = state
         .carts
-        .transact(&target(ctx), &snapshot, ctx.now, |tx| {
-            let reply = apply(tx, ctx);
+        .transact(&target(ctx), &snapshot, ctx.now, move |tx| {
+            let reply = apply(tx, &shared);
             (reply, cookie_state(tx))
         })
         .await;
@@ -189,7 +191,7 @@ fn default_flag(ctx: &Ctx) -> bool {
 }
 
 async fn get_cart<S: CartStore + CatalogStore>(state: &Arc<AppState<S>>, ctx: &Ctx) -> Outcome {
-    with_cart(state, ctx, |tx, ctx| {
+    with_cart(state, ctx, move |tx, ctx| {
         ops::queue_stock_notices(tx.cart, &tx.snapshot.catalog);
         if ctx.params.truthy("raw") {
             return Ok(Reply::Json(cocart_wire::cart::raw_cart(tx.cart, None)));
@@ -211,7 +213,7 @@ async fn add_item<S: CartStore + CatalogStore>(state: &Arc<AppState<S>>, ctx: &C
         item_data: ctx.params.object("item_data"),
     };
     let route = add_items_route(ctx);
-    with_cart(state, ctx, |tx, ctx| {
+    with_cart(state, ctx, move |tx, ctx| {
         let added = ops::add_item(tx.cart, &tx.snapshot.catalog, &request, &route, tx.now)?;
         tx.cart.notices.push(NoticeKind::Success, added_message(&[added.title.clone()]));
         if ctx.params.bool_or("return_item", false) {
@@ -243,7 +245,7 @@ fn validate_container(tx: &CartTx<'_>, id: Option<&str>) -> Result<(), CartError
 async fn add_items<S: CartStore + CatalogStore>(state: &Arc<AppState<S>>, ctx: &Ctx) -> Outcome {
     let quantities = ctx.params.object("quantity");
     let container = ctx.params.get("id").and_then(Value::as_str).map(str::to_string);
-    with_cart(state, ctx, |tx, ctx| {
+    with_cart(state, ctx, move |tx, ctx| {
         validate_container(tx, container.as_deref())?;
         if quantities.is_empty() {
             return Err(CartError::GroupedProductEmpty.into());
@@ -284,12 +286,12 @@ fn item_key(ctx: &Ctx) -> String {
 
 async fn get_item<S: CartStore + CatalogStore>(state: &Arc<AppState<S>>, ctx: &Ctx) -> Outcome {
     let key = item_key(ctx);
-    with_cart(state, ctx, |tx, ctx| item_value(tx, ctx, &key).map(Reply::Json).ok_or_else(|| CartError::ItemNotFound.into()))
+    with_cart(state, ctx, move |tx, ctx| item_value(tx, ctx, &key).map(Reply::Json).ok_or_else(|| CartError::ItemNotFound.into()))
         .await
 }
 
 async fn get_items<S: CartStore + CatalogStore>(state: &Arc<AppState<S>>, ctx: &Ctx) -> Outcome {
-    with_cart(state, ctx, |tx, ctx| {
+    with_cart(state, ctx, move |tx, ctx| {
         if tx.cart.lines.is_empty() {
             return Ok(Reply::Json(json!("No items in the cart.")));
         }
@@ -299,7 +301,7 @@ async fn get_items<S: CartStore + CatalogStore>(state: &Arc<AppState<S>>, ctx: &
 }
 
 async fn count_items<S: CartStore + CatalogStore>(state: &Arc<AppState<S>>, ctx: &Ctx) -> Outcome {
-    with_cart(state, ctx, |tx, ctx| {
+    with_cart(state, ctx, move |tx, ctx| {
         let count = if ctx.params.bool_or("removed_items", false) { tx.cart.removed_count() } else { tx.cart.item_count() };
         if ctx.params.str_or("return", "numeric") != "numeric" && count <= 0.0 {
             return Ok(Reply::Json(json!("There are no items in the cart!")));
@@ -324,7 +326,7 @@ fn remove_line(tx: &mut CartTx<'_>, ctx: &Ctx, key: &str) -> Result<Reply, ApiEr
 async fn update_item<S: CartStore + CatalogStore>(state: &Arc<AppState<S>>, ctx: &Ctx) -> Outcome {
     let key = item_key(ctx);
     let quantity = ctx.params.number_or("quantity", 1.0);
-    with_cart(state, ctx, |tx, ctx| {
+    with_cart(state, ctx, move |tx, ctx| {
         if key == "0" {
             return Err(CartError::CartItemKeyRequired.into());
         }
@@ -352,12 +354,12 @@ async fn update_item<S: CartStore + CatalogStore>(state: &Arc<AppState<S>>, ctx:
 
 async fn remove_item<S: CartStore + CatalogStore>(state: &Arc<AppState<S>>, ctx: &Ctx) -> Outcome {
     let key = item_key(ctx);
-    with_cart(state, ctx, |tx, ctx| remove_line(tx, ctx, &key)).await
+    with_cart(state, ctx, move |tx, ctx| remove_line(tx, ctx, &key)).await
 }
 
 async fn restore_item<S: CartStore + CatalogStore>(state: &Arc<AppState<S>>, ctx: &Ctx) -> Outcome {
     let key = item_key(ctx);
-    with_cart(state, ctx, |tx, ctx| {
+    with_cart(state, ctx, move |tx, ctx| {
         ops::restore_item(tx.cart, &tx.snapshot.catalog, &key)?;
         let cart = full_cart(tx, ctx, thumb(ctx), default_flag(ctx));
         if ctx.params.bool_or("return_item", false) {
@@ -370,7 +372,7 @@ async fn restore_item<S: CartStore + CatalogStore>(state: &Arc<AppState<S>>, ctx
 
 async fn calculate<S: CartStore + CatalogStore>(state: &Arc<AppState<S>>, ctx: &Ctx) -> Outcome {
     let site_url = state.config.site_url.clone();
-    with_cart(state, ctx, |tx, ctx| {
+    with_cart(state, ctx, move |tx, ctx| {
         if ctx.params.bool_or("return", false) {
             tx.calculate();
             if tx.cart.lines.is_empty() {
@@ -393,7 +395,7 @@ async fn calculate<S: CartStore + CatalogStore>(state: &Arc<AppState<S>>, ctx: &
 }
 
 async fn clear<S: CartStore + CatalogStore>(state: &Arc<AppState<S>>, ctx: &Ctx) -> Outcome {
-    with_cart(state, ctx, |tx, ctx| {
+    with_cart(state, ctx, move |tx, ctx| {
         ops::clear(tx.cart, ctx.params.bool_or("keep_removed_items", false));
         Ok(Reply::Json(json!("Cart is cleared.")))
     })
@@ -402,7 +404,7 @@ async fn clear<S: CartStore + CatalogStore>(state: &Arc<AppState<S>>, ctx: &Ctx)
 
 /// POLICY F6: totals are always those of the cart as it is now.
 async fn totals<S: CartStore + CatalogStore>(state: &Arc<AppState<S>>, ctx: &Ctx) -> Outcome {
-    with_cart(state, ctx, |tx, ctx| {
+    with_cart(state, ctx, move |tx, ctx| {
         if tx.cart.lines.is_empty() {
             return Err(CartError::CartTotalsEmpty.into());
         }

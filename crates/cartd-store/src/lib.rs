@@ -12,7 +12,7 @@ use cartd_domain::settings::Settings;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum StoreError {
     /// The backend failed (I/O, connection, constraint): the request cannot be served.
     #[error("storage backend error: {0}")]
