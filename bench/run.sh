@@ -134,14 +134,24 @@ log "cart $KEY ready ($lines lines, item count $(item_count "$KEY"))"
 RESULTS="$WORKDIR/results.txt"
 : >"$RESULTS"
 
+CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
+server_cpu_ticks() { # utime + stime of the server (fields 14 and 15 of /proc/PID/stat)
+  sed 's/^.*) //' "/proc/$SERVER_PID/stat" | awk '{ print $12 + $13 }'
+}
+CPU_NOTES=""
+
 run_wrk() { # name script url
-  local name="$1" script="$2" url="$3" out="$WORKDIR/wrk-$1.txt"
+  local name="$1" script="$2" url="$3" out="$WORKDIR/wrk-$1.txt" t0 c0 t1 c1
   server_alive
   log "scenario $name: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s $url"
+  c0=$(server_cpu_ticks); t0=$(date +%s.%N)
   BENCH_SCENARIO="$name" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s \
     -s "$BENCH/$script" "$url" | tee "$out"
+  c1=$(server_cpu_ticks); t1=$(date +%s.%N)
   grep '^BENCH' "$out" >>"$RESULTS" || die "wrk printed no BENCH line for $name"
   server_alive
+  CPU_NOTES="$CPU_NOTES $name $(awk -v c="$((c1 - c0))" -v hz="$CLK_TCK" -v t0="$t0" -v t1="$t1" \
+    'BEGIN { printf "%.2f", c / hz / (t1 - t0) }');"
 }
 
 field() { # scenario key -> value from the BENCH line
@@ -186,7 +196,8 @@ DB_SIZE=$(du -sh "$WORKDIR/data" 2>/dev/null | cut -f1 || echo "?")
 # ---------------------------------------------------------------- report
 CPU_MODEL=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 VERSION=$("$BIN" --version 2>/dev/null || echo cartd)
-WRK_VERSION=$(wrk -v 2>&1 | head -n 1 | awk '{ print $1 " " $2 }')
+[ -n "$VERSION" ] || VERSION=cartd
+WRK_VERSION=$( (wrk -v 2>&1 || true) | awk 'NR == 1 { print $1 " " $2 }')
 label() {
   case "$1" in
     get_store) echo "(a) GET /store" ;;
@@ -212,6 +223,8 @@ label() {
   echo "Socket errors / timeouts: $(for s in get_store get_cart add_item_fresh add_item_hot; do printf '%s %s/%s  ' "$s" "$(field "$s" socket_errors)" "$(field "$s" timeouts)"; done)"
   echo
   echo "Hot cart: item count $HOT_BEFORE before (d), $HOT_AFTER after (+$HOT_ADDED); wrk 2xx answers $HOT_OK, requests sent $HOT_SENT. $HOT_VERDICT."
+  echo
+  echo "Server CPU use during each run (cores busy, out of $(nproc)):$CPU_NOTES"
   echo
   echo "Server memory at the end: peak RSS (VmHWM) $RSS_HWM, current RSS $RSS_NOW; SQLite data directory $DB_SIZE."
   if grep -q '^BENCH_SAMPLE' "$RESULTS"; then
