@@ -12,9 +12,12 @@ pub mod errors;
 pub mod index;
 pub mod php_json;
 pub mod raw;
+pub mod sessions;
 mod sink;
 pub mod store;
 pub mod totals;
+pub mod v1;
+pub mod v1_errors;
 
 pub use cart::{
     CartView, CouponSaving, full_cart, full_cart_bytes, item, items_by_key, items_by_key_bytes, removed_item,
