@@ -399,7 +399,8 @@ impl Catalog {
     pub fn is_in_stock(&self, product: &Product) -> bool {
         if product.product_type == ProductType::Variable {
             return self.variations_of(product.id).any(|v| v.stock_status != StockStatus::OutOfStock)
-                || (product.stock_status != StockStatus::OutOfStock && self.variations_of(product.id).next().is_none());
+                || (product.stock_status != StockStatus::OutOfStock
+                    && self.variations_of(product.id).next().is_none());
         }
         product.stock_status != StockStatus::OutOfStock
     }
@@ -434,7 +435,9 @@ impl Catalog {
         let owner = self.stock_owner(product);
         let notify = owner.manage_stock && owner.backorders == Backorders::Notify;
         let on_backorder = product.stock_status == StockStatus::OnBackorder
-            || (owner.manage_stock && self.backorders_allowed(product) && self.stock_quantity(product) - quantity < 0.0);
+            || (owner.manage_stock
+                && self.backorders_allowed(product)
+                && self.stock_quantity(product) - quantity < 0.0);
         notify && on_backorder
     }
 

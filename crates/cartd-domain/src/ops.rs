@@ -133,7 +133,8 @@ fn add_validated(
             if grouped_child {
                 return Err(CartError::NoVariationFound);
             }
-            let found = find_matching_variation(catalog, product, &request.variation).ok_or(CartError::NoVariationFound)?;
+            let found =
+                find_matching_variation(catalog, product, &request.variation).ok_or(CartError::NoVariationFound)?;
             (product, Some(found))
         }
         _ => (product, None),
@@ -284,9 +285,10 @@ fn normalise_variation(
     let mut out = IndexMap::new();
     for attribute in parent.attributes.iter().filter(|a| a.used_for_variations) {
         let key = attribute.variation_key();
-        let posted_value = posted.get(&key).and_then(Value::as_str).map(|v| {
-            if attribute.taxonomy { sanitize_title(v) } else { php_trim(&strip_tags(v)).to_string() }
-        });
+        let posted_value = posted
+            .get(&key)
+            .and_then(Value::as_str)
+            .map(|v| if attribute.taxonomy { sanitize_title(v) } else { php_trim(&strip_tags(v)).to_string() });
         let value = match posted_value {
             Some(v) if !v.is_empty() || v == "0" => v,
             _ => variation.variation_attributes.get(&key).cloned().unwrap_or_default(),
@@ -541,7 +543,13 @@ mod tests {
 
     fn add(cart: &mut Cart, c: &Catalog, id: &str, qty: f64, variation: serde_json::Value) -> Result<Added, CartError> {
         let variation = variation.as_object().map(|m| m.clone().into_iter().collect()).unwrap_or_default();
-        add_item(cart, c, &AddRequest { id: id.into(), quantity: qty, variation, item_data: IndexMap::new() }, "/cocart/v2/cart/add-items", 0)
+        add_item(
+            cart,
+            c,
+            &AddRequest { id: id.into(), quantity: qty, variation, item_data: IndexMap::new() },
+            "/cocart/v2/cart/add-items",
+            0,
+        )
     }
 
     #[test]
@@ -561,13 +569,17 @@ mod tests {
         let a = add(&mut cart, &c, "17", 1.0, json!({})).unwrap();
         assert_eq!(a.key, "f7a4710b2f7e4e063e28e791a9763cbe");
         assert_eq!(a.title, "V-Neck T-Shirt");
-        let b = add(&mut cart, &c, "16", 1.0, json!({"attribute_pa_color": "blue", "attribute_size": "Large"})).unwrap();
+        let b =
+            add(&mut cart, &c, "16", 1.0, json!({"attribute_pa_color": "blue", "attribute_size": "Large"})).unwrap();
         assert_eq!(b.key, "0c19e5b65939334a31236b0ad052f589");
         assert_eq!(
             add(&mut cart, &c, "19", 1.0, json!({})),
             Err(CartError::MissingVariationData { labels: vec!["Size".into()] })
         );
-        assert_eq!(add(&mut cart, &c, "16", 1.0, json!({"attribute_pa_color": "Red"})), Err(CartError::NoVariationFound));
+        assert_eq!(
+            add(&mut cart, &c, "16", 1.0, json!({"attribute_pa_color": "Red"})),
+            Err(CartError::NoVariationFound)
+        );
         assert!(matches!(
             add(&mut cart, &c, "17", 1.0, json!({"attribute_size": "small"})),
             Err(CartError::InvalidVariationData { .. })
@@ -580,7 +592,10 @@ mod tests {
         let mut cart = Cart::default();
         assert_eq!(add(&mut cart, &c, "", 1.0, json!({})), Err(CartError::UnknownProductId));
         assert_eq!(add(&mut cart, &c, "0", 1.0, json!({})), Err(CartError::ProductIdRequired));
-        assert_eq!(add(&mut cart, &c, "-10", 1.0, json!({})), Err(CartError::CannotBePurchased { name: String::new() }));
+        assert_eq!(
+            add(&mut cart, &c, "-10", 1.0, json!({})),
+            Err(CartError::CannotBePurchased { name: String::new() })
+        );
         assert_eq!(add(&mut cart, &c, "999", 1.0, json!({})), Err(CartError::InvalidProduct));
         assert_eq!(add(&mut cart, &c, "10", 0.5, json!({})), Err(CartError::QuantityInvalidAmount { min: 1.0 }));
         assert!(add(&mut cart, &c, "10.9", 1.5, json!({})).is_ok());
@@ -615,7 +630,10 @@ mod tests {
         assert_eq!(restore_item(&mut cart, &c, "nope"), Err(CartError::CanNotRestoreItem));
         restore_item(&mut cart, &c, &a.key).unwrap();
         assert_eq!(cart.lines[&a.key].quantity, 3.0);
-        assert_eq!(restore_item(&mut cart, &c, &a.key), Err(CartError::ItemAlreadyRestored { name: Some("Beanie".into()) }));
+        assert_eq!(
+            restore_item(&mut cart, &c, &a.key),
+            Err(CartError::ItemAlreadyRestored { name: Some("Beanie".into()) })
+        );
         clear(&mut cart, false);
         assert!(cart.is_empty());
     }

@@ -25,7 +25,10 @@ impl ApiError {
     }
 
     pub fn no_route() -> ApiError {
-        ApiError { with_allow: false, ..ApiError::new(404, "rest_no_route", "No route was found matching the URL and request method.") }
+        ApiError {
+            with_allow: false,
+            ..ApiError::new(404, "rest_no_route", "No route was found matching the URL and request method.")
+        }
     }
 
     pub fn missing_params(names: &[&str]) -> ApiError {
@@ -35,11 +38,19 @@ impl ApiError {
     /// `failures`: parameter name and, for type errors, the type message (validator
     /// failures have none).
     pub fn invalid_params(failures: &[(&str, Option<String>)]) -> ApiError {
-        ApiError { status: StatusCode::BAD_REQUEST, body: cocart_wire::errors::invalid_params(failures), with_allow: true }
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            body: cocart_wire::errors::invalid_params(failures),
+            with_allow: true,
+        }
     }
 
     pub fn invalid_json(code: i64, message: &str) -> ApiError {
-        ApiError { status: StatusCode::BAD_REQUEST, body: cocart_wire::errors::invalid_json(code, message), with_allow: true }
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            body: cocart_wire::errors::invalid_json(code, message),
+            with_allow: true,
+        }
     }
 
     pub fn payload_too_large() -> ApiError {

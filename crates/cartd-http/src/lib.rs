@@ -148,7 +148,8 @@ async fn handle<S: CartStore + CatalogStore>(State(state): State<Arc<AppState<S>
     let config = &state.config;
     let now = unix_now();
     let path = parts.uri.path();
-    let mut params = Params { query: params::parse_urlencoded(parts.uri.query().unwrap_or("").as_bytes()), ..Params::default() };
+    let mut params =
+        Params { query: params::parse_urlencoded(parts.uri.query().unwrap_or("").as_bytes()), ..Params::default() };
     let method_name = effective_method(&parts.method, &params, &parts.headers);
     let head = method_name == "HEAD";
     let mut meta = ResponseMeta {
@@ -249,13 +250,14 @@ fn finish(meta: &ResponseMeta<'_>, result: Result<Reply, ApiError>, head: bool) 
     headers.insert(
         header::ACCESS_CONTROL_ALLOW_HEADERS,
         HeaderValue::from_static(
-            "Authorization, X-WP-Nonce, Content-Disposition, Content-MD5, Content-Type, CoCart-API-Cart-Key, If-Match, Idempotency-Key",
+            "Authorization, X-WP-Nonce, Content-Disposition, Content-MD5, Content-Type, CoCart-API-Cart-Key",
         ),
     );
-    if with_allow && let Some(methods) = meta.allow {
-        if let Ok(v) = HeaderValue::from_str(&methods.join(", ")) {
-            headers.insert(header::ALLOW, v);
-        }
+    if with_allow
+        && let Some(methods) = meta.allow
+        && let Ok(v) = HeaderValue::from_str(&methods.join(", "))
+    {
+        headers.insert(header::ALLOW, v);
     }
     if let Some(session) = meta.session {
         if meta.cocart_path
@@ -268,7 +270,10 @@ fn finish(meta: &ResponseMeta<'_>, result: Result<Reply, ApiError>, head: bool) 
             headers.insert(HeaderName::from_static("cocart-api-cart-key"), v);
         }
         headers.insert(HeaderName::from_static("cocart-api-cart-expiring"), HeaderValue::from(session.expiry.expiring));
-        headers.insert(HeaderName::from_static("cocart-api-cart-expiration"), HeaderValue::from(session.expiry.expiration));
+        headers.insert(
+            HeaderName::from_static("cocart-api-cart-expiration"),
+            HeaderValue::from(session.expiry.expiration),
+        );
     }
     apply_cors(headers, meta);
     for cookie in &meta.cookies {
@@ -289,7 +294,10 @@ fn apply_cors(headers: &mut HeaderMap, meta: &ResponseMeta<'_>) {
             .or_else(|| meta.origin.clone())
             .unwrap_or_else(|| HeaderValue::from_static(""));
         headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-        headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("POST, GET, OPTIONS, PUT, DELETE, PATCH"));
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_METHODS,
+            HeaderValue::from_static("POST, GET, OPTIONS, PUT, DELETE, PATCH"),
+        );
         headers.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, HeaderValue::from_static("true"));
         return;
     }

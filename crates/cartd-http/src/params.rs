@@ -18,7 +18,11 @@ pub struct Params {
 impl Params {
     /// The first source that has `name` (JSON, form, query, path).
     pub fn get(&self, name: &str) -> Option<&Value> {
-        self.json.get(name).or_else(|| self.form.get(name)).or_else(|| self.query.get(name)).or_else(|| self.path.get(name))
+        self.json
+            .get(name)
+            .or_else(|| self.form.get(name))
+            .or_else(|| self.query.get(name))
+            .or_else(|| self.path.get(name))
     }
 
     /// PHP truthiness of an undeclared parameter: absent, `""`, `"0"`, `false`, `0`, `null`
@@ -146,7 +150,8 @@ fn is_numeric_value(value: &Value) -> bool {
 /// Validate the declared arguments in WordPress's order: required, then validators (custom
 /// or type), then the type check of custom-validated arguments.
 pub fn validate(params: &Params, args: &[Arg]) -> Result<(), ApiError> {
-    let missing: Vec<&str> = args.iter().filter(|a| a.required && params.get(a.name).is_none()).map(|a| a.name).collect();
+    let missing: Vec<&str> =
+        args.iter().filter(|a| a.required && params.get(a.name).is_none()).map(|a| a.name).collect();
     if !missing.is_empty() {
         return Err(ApiError::missing_params(&missing));
     }
@@ -213,7 +218,10 @@ mod tests {
     #[test]
     fn nested_forms() {
         let m = parse_urlencoded(b"id=10&item_data[gift_note]=Hi+there&variation[attribute_size]=Large&a[]=x&a[]=y");
-        assert_eq!(Value::Object(m), json!({"id": "10", "item_data": {"gift_note": "Hi there"}, "variation": {"attribute_size": "Large"}, "a": {"0": "x", "1": "y"}}));
+        assert_eq!(
+            Value::Object(m),
+            json!({"id": "10", "item_data": {"gift_note": "Hi there"}, "variation": {"attribute_size": "Large"}, "a": {"0": "x", "1": "y"}})
+        );
     }
 
     #[test]

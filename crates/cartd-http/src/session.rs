@@ -67,7 +67,8 @@ fn parse_cookie(secret: &str, value: &str) -> Option<(String, Expiry)> {
         return None;
     }
     let expected = cookie_hash(secret, key, expiration);
-    let same = expected.len() == hash.len() && expected.bytes().zip(hash.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+    let same =
+        expected.len() == hash.len() && expected.bytes().zip(hash.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
     same.then(|| (key.to_string(), Expiry { expiration, expiring }))
 }
 

@@ -215,7 +215,7 @@ async fn add_item<S: CartStore + CatalogStore>(state: &Arc<AppState<S>>, ctx: &C
     let route = add_items_route(ctx);
     with_cart(state, ctx, move |tx, ctx| {
         let added = ops::add_item(tx.cart, &tx.snapshot.catalog, &request, &route, tx.now)?;
-        tx.cart.notices.push(NoticeKind::Success, added_message(&[added.title.clone()]));
+        tx.cart.notices.push(NoticeKind::Success, added_message(std::slice::from_ref(&added.title)));
         if ctx.params.bool_or("return_item", false) {
             return item_value(tx, ctx, &added.key).map(Reply::Json).ok_or_else(|| CartError::ItemNotFound.into());
         }
@@ -286,8 +286,10 @@ fn item_key(ctx: &Ctx) -> String {
 
 async fn get_item<S: CartStore + CatalogStore>(state: &Arc<AppState<S>>, ctx: &Ctx) -> Outcome {
     let key = item_key(ctx);
-    with_cart(state, ctx, move |tx, ctx| item_value(tx, ctx, &key).map(Reply::Json).ok_or_else(|| CartError::ItemNotFound.into()))
-        .await
+    with_cart(state, ctx, move |tx, ctx| {
+        item_value(tx, ctx, &key).map(Reply::Json).ok_or_else(|| CartError::ItemNotFound.into())
+    })
+    .await
 }
 
 async fn get_items<S: CartStore + CatalogStore>(state: &Arc<AppState<S>>, ctx: &Ctx) -> Outcome {
@@ -302,7 +304,8 @@ async fn get_items<S: CartStore + CatalogStore>(state: &Arc<AppState<S>>, ctx: &
 
 async fn count_items<S: CartStore + CatalogStore>(state: &Arc<AppState<S>>, ctx: &Ctx) -> Outcome {
     with_cart(state, ctx, move |tx, ctx| {
-        let count = if ctx.params.bool_or("removed_items", false) { tx.cart.removed_count() } else { tx.cart.item_count() };
+        let count =
+            if ctx.params.bool_or("removed_items", false) { tx.cart.removed_count() } else { tx.cart.item_count() };
         if ctx.params.str_or("return", "numeric") != "numeric" && count <= 0.0 {
             return Ok(Reply::Json(json!("There are no items in the cart!")));
         }

@@ -25,9 +25,8 @@ pub(crate) struct EncodedWrite {
 impl EncodedWrite {
     pub(crate) fn new(write: CartWrite) -> StoreResult<EncodedWrite> {
         check_key(&write.cart_key)?;
-        let value = serde_json::to_string(&write.cart).map_err(|e| {
-            StoreError::Data(format!("cart {} cannot be encoded: {e}", write.cart_key))
-        })?;
+        let value = serde_json::to_string(&write.cart)
+            .map_err(|e| StoreError::Data(format!("cart {} cannot be encoded: {e}", write.cart_key)))?;
         Ok(EncodedWrite {
             key: write.cart_key,
             value,
@@ -42,9 +41,7 @@ impl EncodedWrite {
 
 fn check_key(key: &str) -> StoreResult<()> {
     if key.chars().count() > MAX_KEY_CHARS {
-        return Err(StoreError::Data(format!(
-            "cart key longer than {MAX_KEY_CHARS} characters: {key}"
-        )));
+        return Err(StoreError::Data(format!("cart key longer than {MAX_KEY_CHARS} characters: {key}")));
     }
     Ok(())
 }
@@ -58,14 +55,8 @@ pub(crate) fn load(conn: &Connection, key: &str, now: i64) -> StoreResult<Option
         .map_err(db_err)?;
     let row = stmt
         .query_row(params![key, now], |row| {
-            let (cart_id, created, expiry, source, cart_hash, version) = (
-                row.get(0)?,
-                row.get(2)?,
-                row.get(3)?,
-                row.get(4)?,
-                row.get(5)?,
-                row.get(6)?,
-            );
+            let (cart_id, created, expiry, source, cart_hash, version) =
+                (row.get(0)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?, row.get(6)?);
             Ok(decode_cart(key, row, 1).map(|cart| CartRecord {
                 cart_id,
                 cart_key: key.to_owned(),
@@ -88,8 +79,7 @@ fn decode_cart(key: &str, row: &Row<'_>, idx: usize) -> StoreResult<Cart> {
         .get_ref(idx)
         .and_then(|v| v.as_str().map_err(Into::into))
         .map_err(|e| StoreError::Data(format!("cart {key}: cart_value is not text: {e}")))?;
-    serde_json::from_str(text)
-        .map_err(|e| StoreError::Data(format!("cart {key}: cart_value does not decode: {e}")))
+    serde_json::from_str(text).map_err(|e| StoreError::Data(format!("cart {key}: cart_value does not decode: {e}")))
 }
 
 pub(crate) fn save(conn: &Connection, w: &EncodedWrite) -> StoreResult<SaveOutcome> {
@@ -103,13 +93,7 @@ pub(crate) fn save(conn: &Connection, w: &EncodedWrite) -> StoreResult<SaveOutco
                 )
                 .and_then(|mut s| s.execute(params![w.key, w.value, w.expiry, w.hash, version]))
                 .map_err(db_err)?;
-            Ok(if changed == 0 {
-                SaveOutcome::Conflict
-            } else {
-                SaveOutcome::Saved {
-                    version: version + 1,
-                }
-            })
+            Ok(if changed == 0 { SaveOutcome::Conflict } else { SaveOutcome::Saved { version: version + 1 } })
         }
     }
 }
@@ -119,9 +103,7 @@ pub(crate) fn save(conn: &Connection, w: &EncodedWrite) -> StoreResult<SaveOutco
 /// so a writer still holding the expired row's version cannot overwrite the new cart.
 fn insert(conn: &Connection, w: &EncodedWrite) -> StoreResult<SaveOutcome> {
     let expired_version: Option<i64> = conn
-        .prepare_cached(
-            "DELETE FROM carts WHERE cart_key = ?1 AND cart_expiry < ?2 RETURNING version",
-        )
+        .prepare_cached("DELETE FROM carts WHERE cart_key = ?1 AND cart_expiry < ?2 RETURNING version")
         .and_then(|mut s| s.query_row(params![w.key, w.now], |r| r.get(0)).optional())
         .map_err(db_err)?;
     let version = expired_version.map_or(1, |v| v + 1);
@@ -133,11 +115,7 @@ fn insert(conn: &Connection, w: &EncodedWrite) -> StoreResult<SaveOutcome> {
         )
         .and_then(|mut s| s.execute(params![w.key, w.value, w.now, w.expiry, w.source, w.hash, version]))
         .map_err(db_err)?;
-    Ok(if inserted == 0 {
-        SaveOutcome::Conflict
-    } else {
-        SaveOutcome::Saved { version }
-    })
+    Ok(if inserted == 0 { SaveOutcome::Conflict } else { SaveOutcome::Saved { version } })
 }
 
 pub(crate) fn touch(conn: &Connection, key: &str, expiry: i64) -> StoreResult<()> {
@@ -171,9 +149,7 @@ pub(crate) fn list(conn: &Connection, offset: u64, limit: u64) -> StoreResult<Ve
         )
         .map_err(db_err)?;
     let clamp = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
-    let mut rows = stmt
-        .query(params![clamp(limit), clamp(offset)])
-        .map_err(db_err)?;
+    let mut rows = stmt.query(params![clamp(limit), clamp(offset)]).map_err(db_err)?;
     let mut out = Vec::new();
     while let Some(row) = rows.next().map_err(db_err)? {
         let key: String = row.get(1).map_err(db_err)?;

@@ -12,57 +12,39 @@ pub(crate) fn encode_products(products: &[Product]) -> StoreResult<Vec<(i64, Str
     products
         .iter()
         .map(|p| {
-            let id = i64::try_from(p.id).map_err(|_| {
-                StoreError::Data(format!(
-                    "product id {} does not fit a signed 64-bit integer",
-                    p.id
-                ))
-            })?;
-            let json = serde_json::to_string(p).map_err(|e| {
-                StoreError::Data(format!("product {} cannot be encoded: {e}", p.id))
-            })?;
+            let id = i64::try_from(p.id)
+                .map_err(|_| StoreError::Data(format!("product id {} does not fit a signed 64-bit integer", p.id)))?;
+            let json = serde_json::to_string(p)
+                .map_err(|e| StoreError::Data(format!("product {} cannot be encoded: {e}", p.id)))?;
             Ok((id, json))
         })
         .collect()
 }
 
 pub(crate) fn encode_settings(settings: &Settings) -> StoreResult<String> {
-    serde_json::to_string(settings)
-        .map_err(|e| StoreError::Data(format!("settings cannot be encoded: {e}")))
+    serde_json::to_string(settings).map_err(|e| StoreError::Data(format!("settings cannot be encoded: {e}")))
 }
 
 pub(crate) fn load_products(conn: &Connection) -> StoreResult<Vec<Product>> {
-    let mut stmt = conn
-        .prepare_cached("SELECT id, data FROM products ORDER BY id")
-        .map_err(db_err)?;
+    let mut stmt = conn.prepare_cached("SELECT id, data FROM products ORDER BY id").map_err(db_err)?;
     let mut rows = stmt.query([]).map_err(db_err)?;
     let mut out = Vec::new();
     while let Some(row) = rows.next().map_err(db_err)? {
         let id: i64 = row.get(0).map_err(db_err)?;
-        let text = row
-            .get_ref(1)
-            .and_then(|v| v.as_str().map_err(Into::into))
-            .map_err(db_err)?;
-        let product = serde_json::from_str(text)
-            .map_err(|e| StoreError::Data(format!("product {id} does not decode: {e}")))?;
+        let text = row.get_ref(1).and_then(|v| v.as_str().map_err(Into::into)).map_err(db_err)?;
+        let product =
+            serde_json::from_str(text).map_err(|e| StoreError::Data(format!("product {id} does not decode: {e}")))?;
         out.push(product);
     }
     Ok(out)
 }
 
 /// Upserts every product; the writer's savepoint makes it all or nothing.
-pub(crate) fn import_products(
-    conn: &Connection,
-    products: &[(i64, String)],
-) -> StoreResult<ImportSummary> {
+pub(crate) fn import_products(conn: &Connection, products: &[(i64, String)]) -> StoreResult<ImportSummary> {
     let mut insert = conn
-        .prepare_cached(
-            "INSERT INTO products (id, data) VALUES (?1, ?2) ON CONFLICT (id) DO NOTHING",
-        )
+        .prepare_cached("INSERT INTO products (id, data) VALUES (?1, ?2) ON CONFLICT (id) DO NOTHING")
         .map_err(db_err)?;
-    let mut update = conn
-        .prepare_cached("UPDATE products SET data = ?2 WHERE id = ?1")
-        .map_err(db_err)?;
+    let mut update = conn.prepare_cached("UPDATE products SET data = ?2 WHERE id = ?1").map_err(db_err)?;
     let mut summary = ImportSummary::default();
     for (id, json) in products {
         if insert.execute(params![id, json]).map_err(db_err)? > 0 {
@@ -79,9 +61,7 @@ pub(crate) fn import_products(
 }
 
 pub(crate) fn load_settings(conn: &Connection) -> StoreResult<Option<Settings>> {
-    let mut stmt = conn
-        .prepare_cached("SELECT data FROM settings WHERE id = 1")
-        .map_err(db_err)?;
+    let mut stmt = conn.prepare_cached("SELECT data FROM settings WHERE id = 1").map_err(db_err)?;
     let decoded = stmt
         .query_row([], |row| {
             let text = row.get_ref(0)?.as_str()?;
@@ -94,9 +74,11 @@ pub(crate) fn load_settings(conn: &Connection) -> StoreResult<Option<Settings>> 
 }
 
 pub(crate) fn save_settings(conn: &Connection, json: &str) -> StoreResult<()> {
-    conn.prepare_cached("INSERT INTO settings (id, data) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET data = excluded.data")
-        .and_then(|mut s| s.execute(params![json]))
-        .map_err(db_err)?;
+    conn.prepare_cached(
+        "INSERT INTO settings (id, data) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET data = excluded.data",
+    )
+    .and_then(|mut s| s.execute(params![json]))
+    .map_err(db_err)?;
     bump_catalog_version(conn)
 }
 

@@ -33,9 +33,7 @@ impl Location {
         } else if let Some(rest) = url.strip_prefix("sqlite:") {
             rest
         } else if url.contains("://") {
-            return Err(StoreError::Data(format!(
-                "not a SQLite database URL: {url}"
-            )));
+            return Err(StoreError::Data(format!("not a SQLite database URL: {url}")));
         } else {
             url
         };
@@ -43,9 +41,7 @@ impl Location {
             Some((path, query)) => {
                 for param in query.split('&') {
                     if !matches!(param, "" | "mode=rwc") {
-                        return Err(StoreError::Data(format!(
-                            "unsupported SQLite URL parameter `{param}` in {url}"
-                        )));
+                        return Err(StoreError::Data(format!("unsupported SQLite URL parameter `{param}` in {url}")));
                     }
                 }
                 path
@@ -56,9 +52,7 @@ impl Location {
             return Ok(Location::Memory(memory_uri()));
         }
         if path.is_empty() {
-            return Err(StoreError::Data(format!(
-                "SQLite URL without a path: {url}"
-            )));
+            return Err(StoreError::Data(format!("SQLite URL without a path: {url}")));
         }
         Ok(Location::File(PathBuf::from(path)))
     }
@@ -73,22 +67,17 @@ impl Location {
             && let Some(parent) = path.parent()
             && !parent.as_os_str().is_empty()
         {
-            std::fs::create_dir_all(parent).map_err(|e| {
-                StoreError::Backend(format!("cannot create directory {}: {e}", parent.display()))
-            })?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| StoreError::Backend(format!("cannot create directory {}: {e}", parent.display())))?;
         }
         Ok(())
     }
 
     fn open(&self) -> StoreResult<Connection> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = match self {
             Location::File(path) => Connection::open_with_flags(path, flags),
-            Location::Memory(uri) => {
-                Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI)
-            }
+            Location::Memory(uri) => Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI),
         };
         conn.map_err(|e| StoreError::Backend(format!("cannot open SQLite database {self}: {e}")))
     }
@@ -108,9 +97,7 @@ impl std::fmt::Display for Location {
 fn memory_uri() -> String {
     static NEXT: AtomicU64 = AtomicU64::new(0);
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
     format!("file:/cartd-{}-{n}-{nanos}?vfs=memdb", std::process::id())
 }
 
@@ -119,18 +106,14 @@ pub(crate) fn open_writer(location: &Location, options: &SqliteOptions) -> Store
     let conn = location.open()?;
     configure_common(&conn, location, options)?;
     if let Location::File(_) = location {
-        let mode: String = conn
-            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-            .map_err(db_err)?;
+        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(db_err)?;
         if !mode.eq_ignore_ascii_case("wal") {
             tracing::warn!(database = %location, %mode, "SQLite refused WAL mode; reads will wait for writes");
         }
         // Keep a WAL that a burst grew from staying large on disk after checkpoints.
-        conn.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)
-            .map_err(db_err)?;
+        conn.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024).map_err(db_err)?;
     }
-    conn.pragma_update(None, "synchronous", options.synchronous.pragma_value())
-        .map_err(db_err)?;
+    conn.pragma_update(None, "synchronous", options.synchronous.pragma_value()).map_err(db_err)?;
     Ok(conn)
 }
 
@@ -138,16 +121,11 @@ pub(crate) fn open_writer(location: &Location, options: &SqliteOptions) -> Store
 pub(crate) fn open_reader(location: &Location, options: &SqliteOptions) -> StoreResult<Connection> {
     let conn = location.open()?;
     configure_common(&conn, location, options)?;
-    conn.pragma_update(None, "query_only", true)
-        .map_err(db_err)?;
+    conn.pragma_update(None, "query_only", true).map_err(db_err)?;
     Ok(conn)
 }
 
-fn configure_common(
-    conn: &Connection,
-    location: &Location,
-    options: &SqliteOptions,
-) -> StoreResult<()> {
+fn configure_common(conn: &Connection, location: &Location, options: &SqliteOptions) -> StoreResult<()> {
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     if location.is_memory() {
         // memdb has no WAL: a write transaction briefly locks readers out. SQLite's
@@ -155,13 +133,10 @@ fn configure_common(
         // in memory takes, so retry at a much finer grain instead.
         conn.busy_handler(Some(memdb_busy)).map_err(db_err)?;
     } else {
-        conn.busy_timeout(Duration::from_millis(options.busy_timeout_ms))
-            .map_err(db_err)?;
+        conn.busy_timeout(Duration::from_millis(options.busy_timeout_ms)).map_err(db_err)?;
     }
-    conn.pragma_update(None, "foreign_keys", true)
-        .map_err(db_err)?;
-    conn.pragma_update(None, "temp_store", "MEMORY")
-        .map_err(db_err)?;
+    conn.pragma_update(None, "foreign_keys", true).map_err(db_err)?;
+    conn.pragma_update(None, "temp_store", "MEMORY").map_err(db_err)?;
     Ok(())
 }
 
@@ -194,40 +169,25 @@ mod tests {
 
     #[test]
     fn parses_urls() {
-        assert_eq!(
-            file("sqlite://data/cartd.db"),
-            PathBuf::from("data/cartd.db")
-        );
-        assert_eq!(
-            file("sqlite:///var/lib/cartd.db"),
-            PathBuf::from("/var/lib/cartd.db")
-        );
+        assert_eq!(file("sqlite://data/cartd.db"), PathBuf::from("data/cartd.db"));
+        assert_eq!(file("sqlite:///var/lib/cartd.db"), PathBuf::from("/var/lib/cartd.db"));
         assert_eq!(file("sqlite:cartd.db"), PathBuf::from("cartd.db"));
-        assert_eq!(
-            file("sqlite://cartd.db?mode=rwc"),
-            PathBuf::from("cartd.db")
-        );
+        assert_eq!(file("sqlite://cartd.db?mode=rwc"), PathBuf::from("cartd.db"));
         assert_eq!(file("/tmp/x/cartd.db"), PathBuf::from("/tmp/x/cartd.db"));
         assert_eq!(file("cartd.db"), PathBuf::from("cartd.db"));
         for url in ["sqlite::memory:", "sqlite://:memory:", ":memory:"] {
             assert!(Location::parse(url).unwrap().is_memory(), "{url}");
         }
-        for bad in [
-            "postgres://localhost/cartd",
-            "sqlite://",
-            "sqlite:",
-            "sqlite://x.db?cache=shared",
-        ] {
+        for bad in ["postgres://localhost/cartd", "sqlite://", "sqlite:", "sqlite://x.db?cache=shared"] {
             assert!(Location::parse(bad).is_err(), "{bad} should be refused");
         }
     }
 
     #[test]
     fn memory_names_are_unique() {
-        let (Location::Memory(a), Location::Memory(b)) = (
-            Location::parse("sqlite::memory:").unwrap(),
-            Location::parse("sqlite::memory:").unwrap(),
-        ) else {
+        let (Location::Memory(a), Location::Memory(b)) =
+            (Location::parse("sqlite::memory:").unwrap(), Location::parse("sqlite::memory:").unwrap())
+        else {
             panic!("not memory");
         };
         assert_ne!(a, b);

@@ -23,8 +23,7 @@ use std::sync::Arc;
 use cartd_domain::catalog::Product;
 use cartd_domain::settings::Settings;
 use cartd_store::{
-    CartRecord, CartStore, CartSummary, CartWrite, CatalogStore, ImportSummary, SaveOutcome,
-    StoreError, StoreResult,
+    CartRecord, CartStore, CartSummary, CartWrite, CatalogStore, ImportSummary, SaveOutcome, StoreError, StoreResult,
 };
 use rusqlite::ErrorCode;
 
@@ -66,11 +65,7 @@ pub struct SqliteOptions {
 
 impl Default for SqliteOptions {
     fn default() -> Self {
-        SqliteOptions {
-            synchronous: Synchronous::Full,
-            reader_connections: 4,
-            busy_timeout_ms: 5000,
-        }
+        SqliteOptions { synchronous: Synchronous::Full, reader_connections: 4, busy_timeout_ms: 5000 }
     }
 }
 
@@ -96,9 +91,7 @@ impl Drop for Inner {
 
 impl std::fmt::Debug for SqliteStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SqliteStore")
-            .field("database", &self.inner.location.to_string())
-            .finish_non_exhaustive()
+        f.debug_struct("SqliteStore").field("database", &self.inner.location.to_string()).finish_non_exhaustive()
     }
 }
 
@@ -116,13 +109,7 @@ impl SqliteStore {
         writer.run_blocking(migrate::apply_pending)?;
         let readers = Readers::open(location.clone(), options)?;
         tracing::debug!(database = %location, "opened SQLite store");
-        Ok(SqliteStore {
-            inner: Arc::new(Inner {
-                readers,
-                writer,
-                location,
-            }),
-        })
+        Ok(SqliteStore { inner: Arc::new(Inner { readers, writer, location }) })
     }
 
     /// Applies any migration the database has not seen yet; idempotent. `open` already
@@ -160,39 +147,25 @@ impl CartStore for SqliteStore {
 
     async fn save_cart(&self, write: CartWrite) -> StoreResult<SaveOutcome> {
         let write = carts::EncodedWrite::new(write)?;
-        self.inner
-            .writer
-            .run(move |conn| carts::save(conn, &write))
-            .await
+        self.inner.writer.run(move |conn| carts::save(conn, &write)).await
     }
 
     async fn touch_cart(&self, key: &str, expiry: i64) -> StoreResult<()> {
         let key = key.to_owned();
-        self.inner
-            .writer
-            .run(move |conn| carts::touch(conn, &key, expiry))
-            .await
+        self.inner.writer.run(move |conn| carts::touch(conn, &key, expiry)).await
     }
 
     async fn delete_cart(&self, key: &str) -> StoreResult<bool> {
         let key = key.to_owned();
-        self.inner
-            .writer
-            .run(move |conn| carts::delete(conn, &key))
-            .await
+        self.inner.writer.run(move |conn| carts::delete(conn, &key)).await
     }
 
     async fn delete_expired(&self, now: i64) -> StoreResult<u64> {
-        self.inner
-            .writer
-            .run(move |conn| carts::delete_expired(conn, now))
-            .await
+        self.inner.writer.run(move |conn| carts::delete_expired(conn, now)).await
     }
 
     async fn list_carts(&self, offset: u64, limit: u64) -> StoreResult<Vec<CartSummary>> {
-        self.inner
-            .readers
-            .with(|conn| carts::list(conn, offset, limit))
+        self.inner.readers.with(|conn| carts::list(conn, offset, limit))
     }
 
     async fn count_carts(&self) -> StoreResult<u64> {
@@ -208,10 +181,7 @@ impl CatalogStore for SqliteStore {
     async fn import_products(&self, products: Vec<Product>) -> StoreResult<ImportSummary> {
         let encoded = catalog::encode_products(&products)?;
         drop(products);
-        self.inner
-            .writer
-            .run(move |conn| catalog::import_products(conn, &encoded))
-            .await
+        self.inner.writer.run(move |conn| catalog::import_products(conn, &encoded)).await
     }
 
     async fn load_settings(&self) -> StoreResult<Option<Settings>> {
@@ -220,10 +190,7 @@ impl CatalogStore for SqliteStore {
 
     async fn save_settings(&self, settings: Settings) -> StoreResult<()> {
         let json = catalog::encode_settings(&settings)?;
-        self.inner
-            .writer
-            .run(move |conn| catalog::save_settings(conn, &json))
-            .await
+        self.inner.writer.run(move |conn| catalog::save_settings(conn, &json)).await
     }
 
     async fn catalog_version(&self) -> StoreResult<i64> {
@@ -251,12 +218,9 @@ mod tests {
         assert_send_sync::<SqliteStore>();
     }
 
-    fn meta_insert(
-        key: &'static str,
-    ) -> impl FnOnce(&rusqlite::Connection) -> StoreResult<()> + Send + 'static {
+    fn meta_insert(key: &'static str) -> impl FnOnce(&rusqlite::Connection) -> StoreResult<()> + Send + 'static {
         move |conn| {
-            conn.execute("INSERT INTO meta (key, value) VALUES (?1, 1)", [key])
-                .map_err(db_err)?;
+            conn.execute("INSERT INTO meta (key, value) VALUES (?1, 1)", [key]).map_err(db_err)?;
             Ok(())
         }
     }
@@ -264,11 +228,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_failing_job_is_rolled_back_alone() {
         let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(
-            dir.path().join("w.db").to_str().unwrap(),
-            SqliteOptions::default(),
-        )
-        .unwrap();
+        let store = SqliteStore::open(dir.path().join("w.db").to_str().unwrap(), SqliteOptions::default()).unwrap();
         let writer = &store.inner.writer;
         let before = writer.stats();
         // The first job holds the writer so the next four queue up into one batch.
@@ -298,36 +258,19 @@ mod tests {
         a.unwrap();
         c.unwrap();
         assert!(matches!(b, Err(StoreError::Data(_))), "{b:?}");
-        assert!(
-            matches!(dup, Err(StoreError::Data(_))),
-            "a unique violation is a Data error: {dup:?}"
-        );
+        assert!(matches!(dup, Err(StoreError::Data(_))), "a unique violation is a Data error: {dup:?}");
         let after = writer.stats();
-        assert_eq!(
-            (after.batches - before.batches, after.jobs - before.jobs),
-            (2, 5),
-            "{before:?} → {after:?}"
-        );
+        assert_eq!((after.batches - before.batches, after.jobs - before.jobs), (2, 5), "{before:?} → {after:?}");
 
         let keys: Vec<String> = store
             .inner
             .readers
             .with(|conn| {
-                let mut stmt = conn
-                    .prepare("SELECT key FROM meta WHERE key IN ('a', 'b', 'c') ORDER BY key")
-                    .unwrap();
-                Ok(stmt
-                    .query_map([], |r| r.get(0))
-                    .unwrap()
-                    .map(Result::unwrap)
-                    .collect())
+                let mut stmt = conn.prepare("SELECT key FROM meta WHERE key IN ('a', 'b', 'c') ORDER BY key").unwrap();
+                Ok(stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect())
             })
             .unwrap();
-        assert_eq!(
-            keys,
-            ["a", "c"],
-            "the failed job's write is rolled back, the others are committed"
-        );
+        assert_eq!(keys, ["a", "c"], "the failed job's write is rolled back, the others are committed");
     }
 
     #[tokio::test]
@@ -335,18 +278,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         for (synchronous, expected) in [(Synchronous::Full, 2), (Synchronous::Normal, 1)] {
             let path = dir.path().join(format!("{expected}.db"));
-            let options = SqliteOptions {
-                synchronous,
-                ..SqliteOptions::default()
-            };
+            let options = SqliteOptions { synchronous, ..SqliteOptions::default() };
             let store = SqliteStore::open(path.to_str().unwrap(), options).unwrap();
             let (mode, sync, fk): (String, i64, i64) = store
                 .inner
                 .writer
                 .run(|conn| {
-                    let get = |sql: &str| {
-                        conn.query_row(sql, [], |r| r.get::<_, rusqlite::types::Value>(0))
-                    };
+                    let get = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, rusqlite::types::Value>(0));
                     let (
                         rusqlite::types::Value::Text(mode),
                         rusqlite::types::Value::Integer(sync),
@@ -363,11 +301,7 @@ mod tests {
                 })
                 .await
                 .unwrap();
-            assert_eq!(
-                (mode.as_str(), sync, fk),
-                ("wal", expected, 1),
-                "{synchronous:?}"
-            );
+            assert_eq!((mode.as_str(), sync, fk), ("wal", expected, 1), "{synchronous:?}");
         }
     }
 

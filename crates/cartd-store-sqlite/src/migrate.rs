@@ -16,11 +16,8 @@ struct Migration {
 }
 
 /// Every migration, in version order. Append only; never edit one that has shipped.
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "init",
-    sql: include_str!("../../../migrations/sqlite/0001_init.sql"),
-}];
+const MIGRATIONS: &[Migration] =
+    &[Migration { version: 1, name: "init", sql: include_str!("../../../migrations/sqlite/0001_init.sql") }];
 
 /// Applies the migrations this database has not seen. Must run inside a transaction.
 pub(crate) fn apply_pending(conn: &Connection) -> StoreResult<()> {
@@ -32,39 +29,25 @@ pub(crate) fn apply_pending(conn: &Connection) -> StoreResult<()> {
         )",
     )
     .map_err(db_err)?;
-    let applied: i64 = conn
-        .query_row(
-            "SELECT coalesce(max(version), 0) FROM schema_migrations",
-            [],
-            |r| r.get(0),
-        )
-        .map_err(db_err)?;
+    let applied: i64 =
+        conn.query_row("SELECT coalesce(max(version), 0) FROM schema_migrations", [], |r| r.get(0)).map_err(db_err)?;
     let known = MIGRATIONS.last().map_or(0, |m| m.version);
     if applied > known {
         return Err(StoreError::Data(format!(
             "the database schema is at version {applied}, newer than this build knows ({known})"
         )));
     }
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
     for migration in MIGRATIONS.iter().filter(|m| m.version > applied) {
         conn.execute_batch(migration.sql).map_err(|e| {
-            StoreError::Backend(format!(
-                "migration {} ({}) failed: {e}",
-                migration.version, migration.name
-            ))
+            StoreError::Backend(format!("migration {} ({}) failed: {e}", migration.version, migration.name))
         })?;
         conn.execute(
             "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
             (migration.version, migration.name, now),
         )
         .map_err(db_err)?;
-        tracing::info!(
-            version = migration.version,
-            name = migration.name,
-            "applied SQLite migration"
-        );
+        tracing::info!(version = migration.version, name = migration.name, "applied SQLite migration");
     }
     Ok(())
 }

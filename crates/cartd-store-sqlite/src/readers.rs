@@ -30,27 +30,13 @@ pub(crate) struct Readers {
 impl Readers {
     pub(crate) fn open(location: Location, options: SqliteOptions) -> StoreResult<Readers> {
         let keep = options.reader_connections;
-        let idle = (0..keep)
-            .map(|_| open_reader(&location, &options))
-            .collect::<StoreResult<Vec<_>>>()?;
-        Ok(Readers {
-            idle: Mutex::new(idle),
-            keep,
-            location,
-            options,
-        })
+        let idle = (0..keep).map(|_| open_reader(&location, &options)).collect::<StoreResult<Vec<_>>>()?;
+        Ok(Readers { idle: Mutex::new(idle), keep, location, options })
     }
 
     /// Runs `read` on an idle connection (or a fresh one when all are busy).
-    pub(crate) fn with<T>(
-        &self,
-        read: impl FnOnce(&Connection) -> StoreResult<T>,
-    ) -> StoreResult<T> {
-        let pooled = self
-            .idle
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .pop();
+    pub(crate) fn with<T>(&self, read: impl FnOnce(&Connection) -> StoreResult<T>) -> StoreResult<T> {
+        let pooled = self.idle.lock().unwrap_or_else(PoisonError::into_inner).pop();
         let conn = match pooled {
             Some(conn) => conn,
             None => {
@@ -68,9 +54,6 @@ impl Readers {
 
     /// Closes the idle connections (before the writer, whose close then checkpoints).
     pub(crate) fn close(&self) {
-        self.idle
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clear();
+        self.idle.lock().unwrap_or_else(PoisonError::into_inner).clear();
     }
 }

@@ -51,14 +51,8 @@ impl Writer {
         let thread = std::thread::Builder::new()
             .name("cartd-sqlite-writer".into())
             .spawn(move || run(conn, rx, &thread_counters))
-            .map_err(|e| {
-                StoreError::Backend(format!("cannot start the SQLite writer thread: {e}"))
-            })?;
-        Ok(Writer {
-            jobs: Some(tx),
-            thread: Some(thread),
-            counters,
-        })
+            .map_err(|e| StoreError::Backend(format!("cannot start the SQLite writer thread: {e}")))?;
+        Ok(Writer { jobs: Some(tx), thread: Some(thread), counters })
     }
 
     /// Runs `work` on the writer thread inside a batch transaction; resolves once that
@@ -69,11 +63,7 @@ impl Writer {
         F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
     {
         let (tx, rx) = oneshot::channel();
-        self.submit(Box::new(Task {
-            work: Some(work),
-            result: None,
-            reply: Reply::Async(tx),
-        }))?;
+        self.submit(Box::new(Task { work: Some(work), result: None, reply: Reply::Async(tx) }))?;
         rx.await.unwrap_or_else(|_| Err(stopped()))
     }
 
@@ -85,11 +75,7 @@ impl Writer {
         F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
     {
         let (tx, rx) = std::sync::mpsc::sync_channel(1);
-        self.submit(Box::new(Task {
-            work: Some(work),
-            result: None,
-            reply: Reply::Blocking(tx),
-        }))?;
+        self.submit(Box::new(Task { work: Some(work), result: None, reply: Reply::Blocking(tx) }))?;
         rx.recv().unwrap_or_else(|_| Err(stopped()))
     }
 
@@ -172,9 +158,7 @@ where
             (Some(Err(e)), _) => Err(e),
             (Some(Ok(value)), Ok(())) => Ok(value),
             (None, Ok(())) => Err(StoreError::Backend("a SQLite write was not run".into())),
-            (_, Err(msg)) => Err(StoreError::Backend(format!(
-                "SQLite transaction failed: {msg}"
-            ))),
+            (_, Err(msg)) => Err(StoreError::Backend(format!("SQLite transaction failed: {msg}"))),
         };
         match self.reply {
             Reply::Async(tx) => {
@@ -203,9 +187,7 @@ fn run(conn: Connection, jobs: Receiver<Box<dyn Job>>, counters: &Counters) {
             continue;
         }
         counters.batches.fetch_add(1, Ordering::Relaxed);
-        counters
-            .jobs
-            .fetch_add(batch.len() as u64, Ordering::Relaxed);
+        counters.jobs.fetch_add(batch.len() as u64, Ordering::Relaxed);
         match commit(&conn, &mut batch) {
             Ok(()) => batch.drain(..).for_each(|job| job.finish(Ok(()))),
             Err(e) => {

@@ -15,11 +15,7 @@ async fn conformance_on_file() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn conformance_on_file_with_synchronous_normal_and_one_reader() {
     let dir = tempfile::tempdir().unwrap();
-    let options = SqliteOptions {
-        synchronous: Synchronous::Normal,
-        reader_connections: 1,
-        ..SqliteOptions::default()
-    };
+    let options = SqliteOptions { synchronous: Synchronous::Normal, reader_connections: 1, ..SqliteOptions::default() };
     let store = SqliteStore::open(dir.path().join("cartd.db").to_str().unwrap(), options).unwrap();
     conformance::run_all(&store).await;
 }

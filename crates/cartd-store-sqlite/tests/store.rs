@@ -38,28 +38,18 @@ async fn acknowledged_write_survives_drop_and_reopen() {
         let store = open(&url);
         let clone = store.clone();
         assert_eq!(
-            store
-                .save_cart(write("kept", sample_cart("a"), None))
-                .await
-                .unwrap(),
+            store.save_cart(write("kept", sample_cart("a"), None)).await.unwrap(),
             SaveOutcome::Saved { version: 1 }
         );
         assert_eq!(
-            clone
-                .save_cart(write("kept", sample_cart("b"), Some(1)))
-                .await
-                .unwrap(),
+            clone.save_cart(write("kept", sample_cart("b"), Some(1))).await.unwrap(),
             SaveOutcome::Saved { version: 2 }
         );
         drop(store);
         drop(clone);
     }
     let store = open(&url);
-    let record = store
-        .load_cart("kept", NOW)
-        .await
-        .unwrap()
-        .expect("the acknowledged write is there after reopen");
+    let record = store.load_cart("kept", NOW).await.unwrap().expect("the acknowledged write is there after reopen");
     assert_eq!(record.version, 2);
     assert_eq!(record.cart, sample_cart("b"));
 }
@@ -74,9 +64,7 @@ async fn dropping_the_last_handle_finishes_queued_writes() {
         .map(|i| {
             let store = store.clone();
             tokio::spawn(async move {
-                let outcome = store
-                    .save_cart(write(&format!("queued-{i}"), Cart::default(), None))
-                    .await;
+                let outcome = store.save_cart(write(&format!("queued-{i}"), Cart::default(), None)).await;
                 drop(store);
                 outcome
             })
@@ -84,10 +72,7 @@ async fn dropping_the_last_handle_finishes_queued_writes() {
         .collect();
     drop(store);
     for task in tasks {
-        assert_eq!(
-            task.await.unwrap().unwrap(),
-            SaveOutcome::Saved { version: 1 }
-        );
+        assert_eq!(task.await.unwrap().unwrap(), SaveOutcome::Saved { version: 1 });
     }
     // Every handle is gone, so the writer has been joined and the file closed.
     let store = open(&url);
@@ -131,22 +116,11 @@ async fn group_commit_batches_concurrent_writers() {
         stats.batches,
         stats.jobs as f64 / stats.batches as f64
     );
-    assert_eq!(
-        stats.jobs,
-        jobs + 1,
-        "every write ran once (plus the migration job)"
-    );
-    assert!(
-        stats.batches < stats.jobs / 2,
-        "concurrent writes share commits: {stats:?}"
-    );
+    assert_eq!(stats.jobs, jobs + 1, "every write ran once (plus the migration job)");
+    assert!(stats.batches < stats.jobs / 2, "concurrent writes share commits: {stats:?}");
     assert_eq!(store.count_carts().await.unwrap(), WRITERS as u64);
     for w in 0..WRITERS {
-        let record = store
-            .load_cart(&format!("gc-{w}"), NOW)
-            .await
-            .unwrap()
-            .unwrap();
+        let record = store.load_cart(&format!("gc-{w}"), NOW).await.unwrap().unwrap();
         assert_eq!(record.cart.notices.info, vec![format!("{}", EACH - 1)]);
     }
 }
@@ -155,11 +129,7 @@ async fn group_commit_batches_concurrent_writers() {
 async fn url_forms_and_memory_isolation() {
     let dir = tempfile::tempdir().unwrap();
     let abs = dir.path().join("a.db");
-    for url in [
-        format!("sqlite://{}", abs.display()),
-        format!("sqlite:{}", abs.display()),
-        abs.display().to_string(),
-    ] {
+    for url in [format!("sqlite://{}", abs.display()), format!("sqlite:{}", abs.display()), abs.display().to_string()] {
         let store = open(&url);
         store.save_settings(Default::default()).await.unwrap();
         assert!(!store.is_memory());
@@ -168,9 +138,7 @@ async fn url_forms_and_memory_isolation() {
     // Each in-memory store is its own database.
     let a = open("sqlite::memory:");
     let b = open("sqlite::memory:");
-    a.save_cart(write("only-in-a", Cart::default(), None))
-        .await
-        .unwrap();
+    a.save_cart(write("only-in-a", Cart::default(), None)).await.unwrap();
     assert!(a.load_cart("only-in-a", NOW).await.unwrap().is_some());
     assert!(b.load_cart("only-in-a", NOW).await.unwrap().is_none());
     assert!(SqliteStore::open("postgres://localhost/cartd", SqliteOptions::default()).is_err());
@@ -181,10 +149,7 @@ async fn migrate_is_idempotent_and_data_survives_it() {
     let dir = tempfile::tempdir().unwrap();
     let url = dir.path().join("m.db").display().to_string();
     let store = open(&url);
-    store
-        .save_cart(write("m", Cart::default(), None))
-        .await
-        .unwrap();
+    store.save_cart(write("m", Cart::default(), None)).await.unwrap();
     store.migrate().unwrap();
     store.migrate().unwrap();
     drop(store);
@@ -199,24 +164,14 @@ async fn corrupt_cart_json_is_a_data_error() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("c.db");
     let store = open(path.to_str().unwrap());
-    store
-        .save_cart(write("bad", Cart::default(), None))
-        .await
-        .unwrap();
+    store.save_cart(write("bad", Cart::default(), None)).await.unwrap();
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.execute(
-            "UPDATE carts SET cart_value = '{\"lines\": 7}' WHERE cart_key = 'bad'",
-            [],
-        )
-        .unwrap();
+        conn.execute("UPDATE carts SET cart_value = '{\"lines\": 7}' WHERE cart_key = 'bad'", []).unwrap();
     }
     let err = store.load_cart("bad", NOW).await.unwrap_err();
     assert!(matches!(err, cartd_store::StoreError::Data(_)), "{err:?}");
-    assert!(matches!(
-        store.list_carts(0, 10).await.unwrap_err(),
-        cartd_store::StoreError::Data(_)
-    ));
+    assert!(matches!(store.list_carts(0, 10).await.unwrap_err(), cartd_store::StoreError::Data(_)));
 }
 
 /// The child half of `acknowledged_writes_survive_sigkill`: writes carts from several tasks
@@ -227,11 +182,7 @@ fn sigkill_child_writer() {
     let Ok(url) = std::env::var("CARTD_SQLITE_KILL_TEST_DB") else {
         return;
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     runtime.block_on(async move {
         let store = open(&url);
         let tasks: Vec<_> = (0..8)
@@ -240,10 +191,7 @@ fn sigkill_child_writer() {
                 tokio::spawn(async move {
                     for i in 0.. {
                         let key = format!("kill-{t}-{i}");
-                        let outcome = store
-                            .save_cart(write(&key, sample_cart(&key), None))
-                            .await
-                            .unwrap();
+                        let outcome = store.save_cart(write(&key, sample_cart(&key), None)).await.unwrap();
                         assert_eq!(outcome, SaveOutcome::Saved { version: 1 });
                         let mut out = std::io::stdout().lock();
                         writeln!(out, "ACK {key}").unwrap();
@@ -263,13 +211,7 @@ async fn acknowledged_writes_survive_sigkill() {
     let dir = tempfile::tempdir().unwrap();
     let url = dir.path().join("kill.db").display().to_string();
     let mut child = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "sigkill_child_writer",
-            "--ignored",
-            "--nocapture",
-            "--test-threads=1",
-        ])
+        .args(["--exact", "sigkill_child_writer", "--ignored", "--nocapture", "--test-threads=1"])
         .env("CARTD_SQLITE_KILL_TEST_DB", &url)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -290,35 +232,21 @@ async fn acknowledged_writes_survive_sigkill() {
     }
     child.kill().unwrap();
     child.wait().unwrap();
-    assert!(
-        acked.len() >= 100,
-        "the child acknowledged only {} writes",
-        acked.len()
-    );
+    assert!(acked.len() >= 100, "the child acknowledged only {} writes", acked.len());
 
     let store = open(&url);
     for key in &acked {
         let record = store.load_cart(key, NOW).await.unwrap();
-        assert!(
-            record.is_some_and(|r| r.cart == sample_cart(key)),
-            "acknowledged write {key} was lost"
-        );
+        assert!(record.is_some_and(|r| r.cart == sample_cart(key)), "acknowledged write {key} was lost");
     }
-    println!(
-        "{} acknowledged writes all present after SIGKILL",
-        acked.len()
-    );
+    println!("{} acknowledged writes all present after SIGKILL", acked.len());
 }
 
 /// `cargo test --release -p cartd-store-sqlite --test store perf_report -- --ignored --nocapture`
 #[test]
 #[ignore = "prints timings; run in release"]
 fn perf_report() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     runtime.block_on(async {
         let dir = tempfile::tempdir().unwrap();
         for (label, url, synchronous) in [
@@ -367,10 +295,8 @@ fn perf_report() {
                         let mut done = 0u64;
                         while started.elapsed() < duration {
                             let record = store.load_cart(&key, NOW).await.unwrap().unwrap();
-                            let outcome = store
-                                .save_cart(write(&key, record.cart, Some(record.version)))
-                                .await
-                                .unwrap();
+                            let outcome =
+                                store.save_cart(write(&key, record.cart, Some(record.version))).await.unwrap();
                             assert!(matches!(outcome, SaveOutcome::Saved { .. }));
                             done += 1;
                         }

@@ -59,18 +59,10 @@ pub fn sample_cart(tag: &str) -> Cart {
             line_total: 12.345_678_901_234_567,
             line_tax: 0.0,
         };
-        line.variation
-            .insert("attribute_pa_color".to_string(), "red".to_string());
-        line.variation
-            .insert("attribute_size".to_string(), "Small".to_string());
-        line.item_data.insert(
-            "zeta".to_string(),
-            serde_json::json!({"nested": [1, 2.5, "x", null, true]}),
-        );
-        line.item_data.insert(
-            "alpha".to_string(),
-            serde_json::json!("ünïcödé ✓ \"quoted\""),
-        );
+        line.variation.insert("attribute_pa_color".to_string(), "red".to_string());
+        line.variation.insert("attribute_size".to_string(), "Small".to_string());
+        line.item_data.insert("zeta".to_string(), serde_json::json!({"nested": [1, 2.5, "x", null, true]}));
+        line.item_data.insert("alpha".to_string(), serde_json::json!("ünïcödé ✓ \"quoted\""));
         line.line_tax_data.subtotal.insert(3, 0.07);
         line.line_tax_data.subtotal.insert(1, 1e-9);
         line.line_tax_data.total.insert(1, 123_456_789.125);
@@ -101,10 +93,7 @@ fn insert(key: &str, cart: Cart, now: i64, expiry: i64) -> CartWrite {
 }
 
 fn update(key: &str, cart: Cart, version: i64, now: i64, expiry: i64) -> CartWrite {
-    CartWrite {
-        expected_version: Some(version),
-        ..insert(key, cart, now, expiry)
-    }
+    CartWrite { expected_version: Some(version), ..insert(key, cart, now, expiry) }
 }
 
 async fn must_save<S: CartStore>(store: &S, write: CartWrite, what: &str) -> i64 {
@@ -116,10 +105,7 @@ async fn must_save<S: CartStore>(store: &S, write: CartWrite, what: &str) -> i64
 
 async fn must_conflict<S: CartStore>(store: &S, write: CartWrite, what: &str) {
     let outcome = store.save_cart(write).await;
-    assert!(
-        matches!(outcome, Ok(SaveOutcome::Conflict)),
-        "{what}: expected Conflict, got {outcome:?}"
-    );
+    assert!(matches!(outcome, Ok(SaveOutcome::Conflict)), "{what}: expected Conflict, got {outcome:?}");
 }
 
 pub async fn insert_and_load_roundtrip<S: CartStore>(store: &S) {
@@ -130,121 +116,48 @@ pub async fn insert_and_load_roundtrip<S: CartStore>(store: &S) {
     let version = must_save(store, write, "insert of a new key").await;
     assert_eq!(version, 1, "a newly inserted cart has version 1");
 
-    let record = store
-        .load_cart(key, NOW)
-        .await
-        .expect("load_cart")
-        .expect("the inserted cart loads");
-    assert!(
-        record.cart_id > 0,
-        "cart_id is positive, got {}",
-        record.cart_id
-    );
+    let record = store.load_cart(key, NOW).await.expect("load_cart").expect("the inserted cart loads");
+    assert!(record.cart_id > 0, "cart_id is positive, got {}", record.cart_id);
     assert_eq!(record.cart_key, key, "cart_key round-trips");
-    assert_eq!(
-        record.cart, cart,
-        "the cart round-trips exactly (floats, map order, nested item data)"
-    );
+    assert_eq!(record.cart, cart, "the cart round-trips exactly (floats, map order, nested item data)");
     assert_eq!(record.created, NOW, "created is the insert's `now`");
     assert_eq!(record.expiry, NOW + TTL, "expiry round-trips");
     assert_eq!(record.source, "woocommerce", "source round-trips");
-    assert_eq!(
-        record.cart_hash,
-        format!("hash-of-{key}"),
-        "cart_hash round-trips"
-    );
+    assert_eq!(record.cart_hash, format!("hash-of-{key}"), "cart_hash round-trips");
     assert_eq!(record.version, 1, "the loaded version is the saved one");
 
-    let other = must_save(
-        store,
-        insert("cf-roundtrip-b", Cart::default(), NOW, NOW + TTL),
-        "second insert",
-    )
-    .await;
+    let other = must_save(store, insert("cf-roundtrip-b", Cart::default(), NOW, NOW + TTL), "second insert").await;
     assert_eq!(other, 1, "every new cart starts at version 1");
-    let second = store
-        .load_cart("cf-roundtrip-b", NOW)
-        .await
-        .expect("load_cart")
-        .expect("second cart loads");
-    assert!(
-        second.cart_id > record.cart_id,
-        "cart_id grows with inserts"
-    );
+    let second = store.load_cart("cf-roundtrip-b", NOW).await.expect("load_cart").expect("second cart loads");
+    assert!(second.cart_id > record.cart_id, "cart_id grows with inserts");
     assert_eq!(second.cart, Cart::default(), "an empty cart round-trips");
 
-    let missing = store
-        .load_cart("cf-roundtrip-missing", NOW)
-        .await
-        .expect("load_cart of a missing key");
+    let missing = store.load_cart("cf-roundtrip-missing", NOW).await.expect("load_cart of a missing key");
     assert!(missing.is_none(), "a key never written loads as None");
 }
 
 pub async fn load_is_exact_on_key<S: CartStore>(store: &S) {
-    must_save(
-        store,
-        insert("cf-exact-key", Cart::default(), NOW, NOW + TTL),
-        "insert",
-    )
-    .await;
-    for probe in [
-        "CF-EXACT-KEY",
-        "cf-exact-ke",
-        "cf-exact-key ",
-        "cf-exact-%",
-        "cf-exact-_ey",
-    ] {
+    must_save(store, insert("cf-exact-key", Cart::default(), NOW, NOW + TTL), "insert").await;
+    for probe in ["CF-EXACT-KEY", "cf-exact-ke", "cf-exact-key ", "cf-exact-%", "cf-exact-_ey"] {
         let found = store.load_cart(probe, NOW).await.expect("load_cart");
-        assert!(
-            found.is_none(),
-            "load_cart({probe:?}) must not match `cf-exact-key`: lookups are exact"
-        );
+        assert!(found.is_none(), "load_cart({probe:?}) must not match `cf-exact-key`: lookups are exact");
     }
 }
 
 pub async fn insert_conflicts_on_existing_key<S: CartStore>(store: &S) {
     let key = "cf-insert-conflict";
     let first = sample_cart("first");
-    must_save(
-        store,
-        insert(key, first.clone(), NOW, NOW + TTL),
-        "first insert",
-    )
-    .await;
-    must_conflict(
-        store,
-        insert(key, sample_cart("second"), NOW + 1, NOW + TTL + 1),
-        "insert over a live row",
-    )
-    .await;
-    let record = store
-        .load_cart(key, NOW + 1)
-        .await
-        .expect("load_cart")
-        .expect("row still there");
-    assert_eq!(
-        record.cart, first,
-        "a refused insert leaves the row untouched"
-    );
-    assert_eq!(
-        record.version, 1,
-        "a refused insert leaves the version untouched"
-    );
-    assert_eq!(
-        record.expiry,
-        NOW + TTL,
-        "a refused insert leaves the expiry untouched"
-    );
+    must_save(store, insert(key, first.clone(), NOW, NOW + TTL), "first insert").await;
+    must_conflict(store, insert(key, sample_cart("second"), NOW + 1, NOW + TTL + 1), "insert over a live row").await;
+    let record = store.load_cart(key, NOW + 1).await.expect("load_cart").expect("row still there");
+    assert_eq!(record.cart, first, "a refused insert leaves the row untouched");
+    assert_eq!(record.version, 1, "a refused insert leaves the version untouched");
+    assert_eq!(record.expiry, NOW + TTL, "a refused insert leaves the expiry untouched");
 }
 
 pub async fn update_checks_version<S: CartStore>(store: &S) {
     let key = "cf-update";
-    let v1 = must_save(
-        store,
-        insert(key, sample_cart("v1"), NOW, NOW + TTL),
-        "insert",
-    )
-    .await;
+    let v1 = must_save(store, insert(key, sample_cart("v1"), NOW, NOW + TTL), "insert").await;
 
     let changed = sample_cart("v2");
     let mut write = update(key, changed.clone(), v1, NOW + 10, NOW + 10 + TTL);
@@ -253,101 +166,45 @@ pub async fn update_checks_version<S: CartStore>(store: &S) {
     let v2 = must_save(store, write, "update with the current version").await;
     assert_eq!(v2, v1 + 1, "an update bumps the version by one");
 
-    let record = store
-        .load_cart(key, NOW + 10)
-        .await
-        .expect("load_cart")
-        .expect("updated row loads");
+    let record = store.load_cart(key, NOW + 10).await.expect("load_cart").expect("updated row loads");
     assert_eq!(record.cart, changed, "the update's cart is stored");
     assert_eq!(record.version, v2, "the stored version is the one returned");
-    assert_eq!(
-        record.expiry,
-        NOW + 10 + TTL,
-        "an update writes the new expiry"
-    );
-    assert_eq!(
-        record.cart_hash, "new-hash",
-        "an update writes the new cart hash"
-    );
+    assert_eq!(record.expiry, NOW + 10 + TTL, "an update writes the new expiry");
+    assert_eq!(record.cart_hash, "new-hash", "an update writes the new cart hash");
     assert_eq!(record.created, NOW, "an update keeps `created`");
-    assert_eq!(
-        record.source, "cocart",
-        "an update keeps the source the row was created with"
-    );
+    assert_eq!(record.source, "cocart", "an update keeps the source the row was created with");
 
-    must_conflict(
-        store,
-        update(key, sample_cart("stale"), v1, NOW + 20, NOW + TTL),
-        "update with a stale version",
-    )
-    .await;
+    must_conflict(store, update(key, sample_cart("stale"), v1, NOW + 20, NOW + TTL), "update with a stale version")
+        .await;
     must_conflict(
         store,
         update(key, sample_cart("future"), v2 + 5, NOW + 20, NOW + TTL),
         "update with a future version",
     )
     .await;
-    let record = store
-        .load_cart(key, NOW + 20)
-        .await
-        .expect("load_cart")
-        .expect("row loads");
-    assert_eq!(
-        record.cart, changed,
-        "refused updates leave the cart untouched"
-    );
-    assert_eq!(
-        record.version, v2,
-        "refused updates leave the version untouched"
-    );
+    let record = store.load_cart(key, NOW + 20).await.expect("load_cart").expect("row loads");
+    assert_eq!(record.cart, changed, "refused updates leave the cart untouched");
+    assert_eq!(record.version, v2, "refused updates leave the version untouched");
 
-    let v3 = must_save(
-        store,
-        update(key, sample_cart("v3"), v2, NOW + 30, NOW + TTL),
-        "second update",
-    )
-    .await;
+    let v3 = must_save(store, update(key, sample_cart("v3"), v2, NOW + 30, NOW + TTL), "second update").await;
     assert_eq!(v3, v2 + 1, "versions keep counting");
 
-    must_conflict(
-        store,
-        update("cf-update-missing", Cart::default(), 1, NOW, NOW + TTL),
-        "update of a missing row",
-    )
-    .await;
-    let missing = store
-        .load_cart("cf-update-missing", NOW)
-        .await
-        .expect("load_cart");
-    assert!(
-        missing.is_none(),
-        "a refused update of a missing row creates nothing"
-    );
+    must_conflict(store, update("cf-update-missing", Cart::default(), 1, NOW, NOW + TTL), "update of a missing row")
+        .await;
+    let missing = store.load_cart("cf-update-missing", NOW).await.expect("load_cart");
+    assert!(missing.is_none(), "a refused update of a missing row creates nothing");
 }
 
 pub async fn expired_rows_read_as_absent_and_are_replaced<S: CartStore>(store: &S) {
     let key = "cf-expired";
     let expiry = NOW + 100;
-    let old_version = must_save(
-        store,
-        insert(key, sample_cart("old"), NOW, expiry),
-        "insert",
-    )
-    .await;
-    let old_version = must_save(
-        store,
-        update(key, sample_cart("old2"), old_version, NOW, expiry),
-        "update",
-    )
-    .await;
+    let old_version = must_save(store, insert(key, sample_cart("old"), NOW, expiry), "insert").await;
+    let old_version = must_save(store, update(key, sample_cart("old2"), old_version, NOW, expiry), "update").await;
 
     let at_expiry = store.load_cart(key, expiry).await.expect("load_cart");
     assert!(at_expiry.is_some(), "a row is still live at now == expiry");
     let after = store.load_cart(key, expiry + 1).await.expect("load_cart");
-    assert!(
-        after.is_none(),
-        "a row whose expiry is before now loads as None"
-    );
+    assert!(after.is_none(), "a row whose expiry is before now loads as None");
 
     let fresh = sample_cart("fresh");
     let mut write = insert(key, fresh.clone(), expiry + 1, expiry + 1 + TTL);
@@ -359,38 +216,14 @@ pub async fn expired_rows_read_as_absent_and_are_replaced<S: CartStore>(store: &
          (got {new_version}, old row was at {old_version}), or a writer holding the old version \
          could overwrite the new cart"
     );
-    let record = store
-        .load_cart(key, expiry + 1)
-        .await
-        .expect("load_cart")
-        .expect("replacement loads");
+    let record = store.load_cart(key, expiry + 1).await.expect("load_cart").expect("replacement loads");
     assert_eq!(record.cart, fresh, "the replacement's cart is stored");
-    assert_eq!(
-        record.created,
-        expiry + 1,
-        "the replacement is a new row: created is its insert time"
-    );
-    assert_eq!(
-        record.source, "woocommerce",
-        "the replacement is a new row: its own source"
-    );
-    assert_eq!(
-        record.version, new_version,
-        "the stored version is the one returned"
-    );
+    assert_eq!(record.created, expiry + 1, "the replacement is a new row: created is its insert time");
+    assert_eq!(record.source, "woocommerce", "the replacement is a new row: its own source");
+    assert_eq!(record.version, new_version, "the stored version is the one returned");
 
-    must_conflict(
-        store,
-        update(
-            key,
-            sample_cart("stale"),
-            old_version,
-            expiry + 2,
-            expiry + TTL,
-        ),
-        "stale writer",
-    )
-    .await;
+    must_conflict(store, update(key, sample_cart("stale"), old_version, expiry + 2, expiry + TTL), "stale writer")
+        .await;
 }
 
 pub async fn touch_slides_expiry<S: CartStore>(store: &S) {
@@ -398,66 +231,23 @@ pub async fn touch_slides_expiry<S: CartStore>(store: &S) {
     let cart = sample_cart(key);
     let version = must_save(store, insert(key, cart.clone(), NOW, NOW + 50), "insert").await;
     store.touch_cart(key, NOW + 5000).await.expect("touch_cart");
-    let record = store
-        .load_cart(key, NOW + 1000)
-        .await
-        .expect("load_cart")
-        .expect("touched row is live later");
+    let record = store.load_cart(key, NOW + 1000).await.expect("load_cart").expect("touched row is live later");
     assert_eq!(record.expiry, NOW + 5000, "touch writes the new expiry");
-    assert_eq!(
-        record.version, version,
-        "touch does not change the version (it is not a content change)"
-    );
+    assert_eq!(record.version, version, "touch does not change the version (it is not a content change)");
     assert_eq!(record.cart, cart, "touch leaves the cart untouched");
-    store
-        .touch_cart("cf-touch-missing", NOW + 5000)
-        .await
-        .expect("touching a missing row is not an error");
-    let missing = store
-        .load_cart("cf-touch-missing", NOW)
-        .await
-        .expect("load_cart");
+    store.touch_cart("cf-touch-missing", NOW + 5000).await.expect("touching a missing row is not an error");
+    let missing = store.load_cart("cf-touch-missing", NOW).await.expect("load_cart");
     assert!(missing.is_none(), "touching a missing row creates nothing");
 }
 
 pub async fn delete_removes_row<S: CartStore>(store: &S) {
     let key = "cf-delete";
-    must_save(
-        store,
-        insert(key, sample_cart(key), NOW, NOW + TTL),
-        "insert",
-    )
-    .await;
-    assert!(
-        store.delete_cart(key).await.expect("delete_cart"),
-        "deleting an existing row returns true"
-    );
-    assert!(
-        store
-            .load_cart(key, NOW)
-            .await
-            .expect("load_cart")
-            .is_none(),
-        "a deleted row loads as None"
-    );
-    assert!(
-        !store.delete_cart(key).await.expect("delete_cart"),
-        "deleting a missing row returns false"
-    );
-    must_save(
-        store,
-        insert(key, Cart::default(), NOW, NOW + TTL),
-        "insert after delete",
-    )
-    .await;
-    assert!(
-        store
-            .load_cart(key, NOW)
-            .await
-            .expect("load_cart")
-            .is_some(),
-        "a key can be reused after delete"
-    );
+    must_save(store, insert(key, sample_cart(key), NOW, NOW + TTL), "insert").await;
+    assert!(store.delete_cart(key).await.expect("delete_cart"), "deleting an existing row returns true");
+    assert!(store.load_cart(key, NOW).await.expect("load_cart").is_none(), "a deleted row loads as None");
+    assert!(!store.delete_cart(key).await.expect("delete_cart"), "deleting a missing row returns false");
+    must_save(store, insert(key, Cart::default(), NOW, NOW + TTL), "insert after delete").await;
+    assert!(store.load_cart(key, NOW).await.expect("load_cart").is_some(), "a key can be reused after delete");
 }
 
 pub async fn delete_expired_counts_rows<S: CartStore>(store: &S) {
@@ -465,60 +255,22 @@ pub async fn delete_expired_counts_rows<S: CartStore>(store: &S) {
     let t0: i64 = 1_000_000;
     store.delete_expired(t0).await.expect("delete_expired");
     for i in 0..3 {
-        must_save(
-            store,
-            insert(
-                &format!("cf-expire-old-{i}"),
-                Cart::default(),
-                t0 - 500,
-                t0 - 100 + i,
-            ),
-            "insert",
-        )
-        .await;
+        must_save(store, insert(&format!("cf-expire-old-{i}"), Cart::default(), t0 - 500, t0 - 100 + i), "insert")
+            .await;
     }
-    must_save(
-        store,
-        insert("cf-expire-edge", Cart::default(), t0 - 500, t0),
-        "insert",
-    )
-    .await;
-    must_save(
-        store,
-        insert("cf-expire-live", Cart::default(), t0 - 500, t0 + 100),
-        "insert",
-    )
-    .await;
+    must_save(store, insert("cf-expire-edge", Cart::default(), t0 - 500, t0), "insert").await;
+    must_save(store, insert("cf-expire-live", Cart::default(), t0 - 500, t0 + 100), "insert").await;
     let deleted = store.delete_expired(t0).await.expect("delete_expired");
-    assert_eq!(
-        deleted, 3,
-        "delete_expired removes exactly the rows whose expiry is before now"
-    );
+    assert_eq!(deleted, 3, "delete_expired removes exactly the rows whose expiry is before now");
     for i in 0..3 {
-        let gone = store
-            .load_cart(&format!("cf-expire-old-{i}"), t0 - 1000)
-            .await
-            .expect("load_cart");
-        assert!(
-            gone.is_none(),
-            "expired row {i} is physically gone (absent even at an earlier now)"
-        );
+        let gone = store.load_cart(&format!("cf-expire-old-{i}"), t0 - 1000).await.expect("load_cart");
+        assert!(gone.is_none(), "expired row {i} is physically gone (absent even at an earlier now)");
     }
-    let edge = store
-        .load_cart("cf-expire-edge", t0)
-        .await
-        .expect("load_cart");
+    let edge = store.load_cart("cf-expire-edge", t0).await.expect("load_cart");
     assert!(edge.is_some(), "a row with expiry == now is not expired");
-    let live = store
-        .load_cart("cf-expire-live", t0)
-        .await
-        .expect("load_cart");
+    let live = store.load_cart("cf-expire-live", t0).await.expect("load_cart");
     assert!(live.is_some(), "a live row survives delete_expired");
-    assert_eq!(
-        store.delete_expired(t0).await.expect("delete_expired"),
-        0,
-        "a second sweep finds nothing"
-    );
+    assert_eq!(store.delete_expired(t0).await.expect("delete_expired"), 0, "a second sweep finds nothing");
 }
 
 pub async fn list_is_in_id_order_and_pages<S: CartStore>(store: &S) {
@@ -531,128 +283,51 @@ pub async fn list_is_in_id_order_and_pages<S: CartStore>(store: &S) {
         must_save(store, write, "insert").await;
     }
     let all = store.list_carts(0, 1_000_000).await.expect("list_carts");
-    assert_eq!(
-        all.len() as u64,
-        store.count_carts().await.expect("count_carts"),
-        "the full list has count rows"
-    );
-    assert!(
-        all.windows(2).all(|w| w[0].cart_id < w[1].cart_id),
-        "list_carts is in ascending cart_id order"
-    );
+    assert_eq!(all.len() as u64, store.count_carts().await.expect("count_carts"), "the full list has count rows");
+    assert!(all.windows(2).all(|w| w[0].cart_id < w[1].cart_id), "list_carts is in ascending cart_id order");
 
-    let ours: Vec<_> = all
-        .iter()
-        .filter(|s| s.cart_key.starts_with("cf-list-"))
-        .collect();
+    let ours: Vec<_> = all.iter().filter(|s| s.cart_key.starts_with("cf-list-")).collect();
     let listed: Vec<&str> = ours.iter().map(|s| s.cart_key.as_str()).collect();
-    assert_eq!(
-        listed,
-        keys.iter().map(String::as_str).collect::<Vec<_>>(),
-        "rows list in insertion order"
-    );
+    assert_eq!(listed, keys.iter().map(String::as_str).collect::<Vec<_>>(), "rows list in insertion order");
     for (i, summary) in ours.iter().enumerate() {
-        assert_eq!(
-            summary.created,
-            NOW + i as i64,
-            "summary.created of {}",
-            summary.cart_key
-        );
-        assert_eq!(
-            summary.expiry,
-            NOW + TTL + i as i64,
-            "summary.expiry of {}",
-            summary.cart_key
-        );
+        assert_eq!(summary.created, NOW + i as i64, "summary.created of {}", summary.cart_key);
+        assert_eq!(summary.expiry, NOW + TTL + i as i64, "summary.expiry of {}", summary.cart_key);
         let source = if i % 2 == 1 { "woocommerce" } else { "cocart" };
-        assert_eq!(
-            summary.source, source,
-            "summary.source of {}",
-            summary.cart_key
-        );
-        assert_eq!(
-            summary.cart,
-            sample_cart(&summary.cart_key),
-            "summary.cart of {}",
-            summary.cart_key
-        );
+        assert_eq!(summary.source, source, "summary.source of {}", summary.cart_key);
+        assert_eq!(summary.cart, sample_cart(&summary.cart_key), "summary.cart of {}", summary.cart_key);
     }
 
     for offset in 0..=all.len() {
-        let page = store
-            .list_carts(offset as u64, 2)
-            .await
-            .expect("list_carts page");
+        let page = store.list_carts(offset as u64, 2).await.expect("list_carts page");
         let expected = &all[offset..(offset + 2).min(all.len())];
-        assert_eq!(
-            page, expected,
-            "list_carts({offset}, 2) is that slice of the full list"
-        );
+        assert_eq!(page, expected, "list_carts({offset}, 2) is that slice of the full list");
     }
-    let beyond = store
-        .list_carts(all.len() as u64 + 10, 5)
-        .await
-        .expect("list_carts beyond the end");
-    assert!(
-        beyond.is_empty(),
-        "an offset past the end gives an empty page"
-    );
-    let none = store
-        .list_carts(0, 0)
-        .await
-        .expect("list_carts with limit 0");
+    let beyond = store.list_carts(all.len() as u64 + 10, 5).await.expect("list_carts beyond the end");
+    assert!(beyond.is_empty(), "an offset past the end gives an empty page");
+    let none = store.list_carts(0, 0).await.expect("list_carts with limit 0");
     assert!(none.is_empty(), "limit 0 gives an empty page");
-    let huge = store
-        .list_carts(1, u64::MAX)
-        .await
-        .expect("list_carts with limit u64::MAX");
+    let huge = store.list_carts(1, u64::MAX).await.expect("list_carts with limit u64::MAX");
     assert_eq!(huge.len(), all.len() - 1, "a huge limit means no limit");
 }
 
 pub async fn count_follows_inserts_and_deletes<S: CartStore>(store: &S) {
     let before = store.count_carts().await.expect("count_carts");
     for i in 0..3 {
-        must_save(
-            store,
-            insert(&format!("cf-count-{i}"), Cart::default(), NOW, NOW + TTL),
-            "insert",
-        )
-        .await;
+        must_save(store, insert(&format!("cf-count-{i}"), Cart::default(), NOW, NOW + TTL), "insert").await;
     }
-    assert_eq!(
-        store.count_carts().await.expect("count_carts"),
-        before + 3,
-        "three inserts add three rows"
-    );
-    assert!(
-        store.delete_cart("cf-count-1").await.expect("delete_cart"),
-        "delete"
-    );
-    assert_eq!(
-        store.count_carts().await.expect("count_carts"),
-        before + 2,
-        "a delete removes one row"
-    );
+    assert_eq!(store.count_carts().await.expect("count_carts"), before + 3, "three inserts add three rows");
+    assert!(store.delete_cart("cf-count-1").await.expect("delete_cart"), "delete");
+    assert_eq!(store.count_carts().await.expect("count_carts"), before + 2, "a delete removes one row");
 }
 
 pub async fn overlong_key_is_refused<S: CartStore>(store: &S) {
     let key = format!("cf-long-{}", "x".repeat(40));
     assert!(key.len() > 42);
-    let outcome = store
-        .save_cart(insert(&key, Cart::default(), NOW, NOW + TTL))
-        .await;
-    assert!(
-        outcome.is_err(),
-        "a cart key longer than 42 characters is refused with an error, got {outcome:?}"
-    );
+    let outcome = store.save_cart(insert(&key, Cart::default(), NOW, NOW + TTL)).await;
+    assert!(outcome.is_err(), "a cart key longer than 42 characters is refused with an error, got {outcome:?}");
     let ok_key = "cf-42-".to_string() + &"y".repeat(36);
     assert_eq!(ok_key.len(), 42);
-    must_save(
-        store,
-        insert(&ok_key, Cart::default(), NOW, NOW + TTL),
-        "a 42-character key",
-    )
-    .await;
+    must_save(store, insert(&ok_key, Cart::default(), NOW, NOW + TTL), "a 42-character key").await;
 }
 
 fn sample_product(id: u64, name: &str) -> Product {
@@ -668,30 +343,19 @@ fn sample_product(id: u64, name: &str) -> Product {
         slug: "pa_color".to_string(),
         taxonomy: true,
         options: vec![
-            AttributeOption {
-                slug: "red".to_string(),
-                name: "Red".to_string(),
-            },
-            AttributeOption {
-                slug: "blue".to_string(),
-                name: "Blue".to_string(),
-            },
+            AttributeOption { slug: "red".to_string(), name: "Red".to_string() },
+            AttributeOption { slug: "blue".to_string(), name: "Blue".to_string() },
         ],
         visible: true,
         used_for_variations: true,
     });
-    p.variation_attributes
-        .insert("attribute_pa_color".to_string(), String::new());
-    p.variation_attributes
-        .insert("attribute_size".to_string(), "Small".to_string());
+    p.variation_attributes.insert("attribute_pa_color".to_string(), String::new());
+    p.variation_attributes.insert("attribute_size".to_string(), "Small".to_string());
     p
 }
 
 fn ours(products: Vec<Product>, range: std::ops::Range<u64>) -> Vec<Product> {
-    let mut ours: Vec<_> = products
-        .into_iter()
-        .filter(|p| range.contains(&p.id))
-        .collect();
+    let mut ours: Vec<_> = products.into_iter().filter(|p| range.contains(&p.id)).collect();
     ours.sort_by_key(|p| p.id);
     ours
 }
@@ -700,26 +364,13 @@ pub async fn products_import_upserts_and_bumps_version<S: CatalogStore>(store: &
     let ids = 9_000_000..9_000_100;
     let v0 = store.catalog_version().await.expect("catalog_version");
 
-    let (p1, p2) = (
-        sample_product(9_000_001, "One"),
-        sample_product(9_000_002, "Two"),
-    );
-    let summary = store
-        .import_products(vec![p1.clone(), p2.clone()])
-        .await
-        .expect("import_products");
-    assert_eq!(
-        (summary.inserted, summary.updated),
-        (2, 0),
-        "a first import inserts every product"
-    );
+    let (p1, p2) = (sample_product(9_000_001, "One"), sample_product(9_000_002, "Two"));
+    let summary = store.import_products(vec![p1.clone(), p2.clone()]).await.expect("import_products");
+    assert_eq!((summary.inserted, summary.updated), (2, 0), "a first import inserts every product");
     let v1 = store.catalog_version().await.expect("catalog_version");
     assert_ne!(v1, v0, "an import changes the catalog version");
     assert_eq!(
-        ours(
-            store.load_products().await.expect("load_products"),
-            ids.clone()
-        ),
+        ours(store.load_products().await.expect("load_products"), ids.clone()),
         vec![p1.clone(), p2.clone()],
         "imported products load back exactly"
     );
@@ -728,20 +379,10 @@ pub async fn products_import_upserts_and_bumps_version<S: CatalogStore>(store: &
     p2b.name = "Two, renamed".to_string();
     p2b.stock_quantity = None;
     let p3 = sample_product(9_000_003, "Three");
-    let summary = store
-        .import_products(vec![p2b.clone(), p3.clone()])
-        .await
-        .expect("import_products");
-    assert_eq!(
-        (summary.inserted, summary.updated),
-        (1, 1),
-        "a re-import updates existing ids and inserts new ones"
-    );
+    let summary = store.import_products(vec![p2b.clone(), p3.clone()]).await.expect("import_products");
+    assert_eq!((summary.inserted, summary.updated), (1, 1), "a re-import updates existing ids and inserts new ones");
     let v2 = store.catalog_version().await.expect("catalog_version");
-    assert!(
-        v2 != v1 && v2 != v0,
-        "every import changes the catalog version ({v0} → {v1} → {v2})"
-    );
+    assert!(v2 != v1 && v2 != v0, "every import changes the catalog version ({v0} → {v1} → {v2})");
     assert_eq!(
         ours(store.load_products().await.expect("load_products"), ids),
         vec![p1, p2b, p3],
@@ -749,11 +390,7 @@ pub async fn products_import_upserts_and_bumps_version<S: CatalogStore>(store: &
     );
     let all = store.load_products().await.expect("load_products");
     let distinct: HashSet<u64> = all.iter().map(|p| p.id).collect();
-    assert_eq!(
-        distinct.len(),
-        all.len(),
-        "load_products returns each product once"
-    );
+    assert_eq!(distinct.len(), all.len(), "load_products returns each product once");
 }
 
 pub async fn products_import_is_all_or_nothing<S: CatalogStore>(store: &S) {
@@ -766,10 +403,7 @@ pub async fn products_import_is_all_or_nothing<S: CatalogStore>(store: &S) {
     match store.import_products(vec![good.clone(), odd]).await {
         Err(_) => {
             let stored = ours(store.load_products().await.expect("load_products"), ids);
-            assert!(
-                stored.is_empty(),
-                "a refused import stores none of its products, found {stored:?}"
-            );
+            assert!(stored.is_empty(), "a refused import stores none of its products, found {stored:?}");
             assert_eq!(
                 store.catalog_version().await.expect("catalog_version"),
                 v0,
@@ -777,15 +411,9 @@ pub async fn products_import_is_all_or_nothing<S: CatalogStore>(store: &S) {
             );
         }
         Ok(summary) => {
-            assert_eq!(
-                summary.inserted, 2,
-                "an accepted import stores every product"
-            );
+            assert_eq!(summary.inserted, 2, "an accepted import stores every product");
             let all = store.load_products().await.expect("load_products");
-            assert!(
-                all.iter().any(|p| p.id == u64::MAX),
-                "an accepted import stores every product"
-            );
+            assert!(all.iter().any(|p| p.id == u64::MAX), "an accepted import stores every product");
         }
     }
 }
@@ -795,33 +423,16 @@ pub async fn settings_roundtrip<S: CatalogStore>(store: &S) {
     let mut settings = Settings::default();
     settings.store.address.country = "US:CA".to_string();
     settings.placeholder_image = "https://example.test/ph.png".to_string();
-    store
-        .save_settings(settings.clone())
-        .await
-        .expect("save_settings");
-    assert_eq!(
-        store.load_settings().await.expect("load_settings"),
-        Some(settings.clone()),
-        "settings round-trip"
-    );
+    store.save_settings(settings.clone()).await.expect("save_settings");
+    assert_eq!(store.load_settings().await.expect("load_settings"), Some(settings.clone()), "settings round-trip");
     let v1 = store.catalog_version().await.expect("catalog_version");
     assert_ne!(v1, v0, "saving settings changes the catalog version");
 
     settings.store.address.country = "GB".to_string();
-    store
-        .save_settings(settings.clone())
-        .await
-        .expect("save_settings again");
-    assert_eq!(
-        store.load_settings().await.expect("load_settings"),
-        Some(settings),
-        "a second save replaces the first"
-    );
+    store.save_settings(settings.clone()).await.expect("save_settings again");
+    assert_eq!(store.load_settings().await.expect("load_settings"), Some(settings), "a second save replaces the first");
     let v2 = store.catalog_version().await.expect("catalog_version");
-    assert!(
-        v2 != v1 && v2 != v0,
-        "every settings save changes the catalog version"
-    );
+    assert!(v2 != v1 && v2 != v0, "every settings save changes the catalog version");
 }
 
 pub async fn concurrent_inserts_of_one_key_have_one_winner<S: CartStore + Clone>(store: &S) {
@@ -847,10 +458,7 @@ pub async fn concurrent_inserts_of_one_key_have_one_winner<S: CartStore + Clone>
             Err(e) => panic!("a racing insert failed instead of conflicting: {e}"),
         }
     }
-    assert_eq!(
-        winners, 1,
-        "exactly one of 16 racing inserts of one key wins"
-    );
+    assert_eq!(winners, 1, "exactly one of 16 racing inserts of one key wins");
 }
 
 /// 32 tasks each add themselves to a list in one cart with load → modify → save-if-version,
@@ -859,29 +467,17 @@ pub async fn concurrent_increments_lose_nothing<S: CartStore + Clone>(store: &S)
     const TASKS: usize = 32;
     const MAX_ATTEMPTS: usize = 10_000;
     let key = "cf-race-update";
-    must_save(
-        store,
-        insert(key, Cart::default(), NOW, NOW + TTL),
-        "insert",
-    )
-    .await;
+    must_save(store, insert(key, Cart::default(), NOW, NOW + TTL), "insert").await;
 
     let tasks: Vec<_> = (0..TASKS)
         .map(|i| {
             let store = store.clone();
             tokio::spawn(async move {
                 for attempt in 1..=MAX_ATTEMPTS {
-                    let record = store
-                        .load_cart(key, NOW)
-                        .await
-                        .expect("load_cart")
-                        .expect("the cart exists");
+                    let record = store.load_cart(key, NOW).await.expect("load_cart").expect("the cart exists");
                     let mut cart = record.cart;
                     cart.notices.info.push(format!("task-{i}"));
-                    match store
-                        .save_cart(update(key, cart, record.version, NOW, NOW + TTL))
-                        .await
-                    {
+                    match store.save_cart(update(key, cart, record.version, NOW, NOW + TTL)).await {
                         Ok(SaveOutcome::Saved { .. }) => return attempt,
                         Ok(SaveOutcome::Conflict) => tokio::task::yield_now().await,
                         Err(e) => panic!("task {i}: save failed: {e}"),
@@ -894,27 +490,9 @@ pub async fn concurrent_increments_lose_nothing<S: CartStore + Clone>(store: &S)
     for task in tasks {
         task.await.expect("increment task");
     }
-    let record = store
-        .load_cart(key, NOW)
-        .await
-        .expect("load_cart")
-        .expect("the cart exists");
-    let entries: HashSet<&str> = record
-        .cart
-        .notices
-        .info
-        .iter()
-        .map(String::as_str)
-        .collect();
-    assert_eq!(
-        record.cart.notices.info.len(),
-        TASKS,
-        "exactly {TASKS} increments are stored, no more, no fewer"
-    );
+    let record = store.load_cart(key, NOW).await.expect("load_cart").expect("the cart exists");
+    let entries: HashSet<&str> = record.cart.notices.info.iter().map(String::as_str).collect();
+    assert_eq!(record.cart.notices.info.len(), TASKS, "exactly {TASKS} increments are stored, no more, no fewer");
     assert_eq!(entries.len(), TASKS, "each task's increment is stored once");
-    assert_eq!(
-        record.version,
-        1 + TASKS as i64,
-        "one version per successful save"
-    );
+    assert_eq!(record.version, 1 + TASKS as i64, "one version per successful save");
 }

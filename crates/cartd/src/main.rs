@@ -55,7 +55,8 @@ fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("CARTD_LOG").unwrap_or_else(|_| "cartd=info,cartd_http=info".into()),
+            tracing_subscriber::EnvFilter::try_from_env("CARTD_LOG")
+                .unwrap_or_else(|_| "cartd=info,cartd_http=info".into()),
         )
         .init();
     let mut config = Config::load(cli.config.as_deref())?;

@@ -22,7 +22,7 @@ const DEMO_DATABASE: &str = "sqlite://./data/demo.db";
 
 fn open_store(config: &Config) -> anyhow::Result<SqliteStore> {
     let url = config.database_url.as_str();
-    if !(url.starts_with("sqlite:") || !url.contains("://")) {
+    if url.contains("://") && !url.starts_with("sqlite:") {
         bail!("unsupported database URL {url:?}: this build supports sqlite:// URLs");
     }
     let synchronous = match config.sqlite_synchronous.as_str() {
@@ -68,7 +68,8 @@ pub async fn import_products(config: &Config, file: &Path) -> anyhow::Result<()>
 
 pub async fn import_settings(config: &Config, file: &Path) -> anyhow::Result<()> {
     let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-    let settings = cartd_app::settings_file::load_settings_toml(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let settings =
+        cartd_app::settings_file::load_settings_toml(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     let store = open_store(config)?;
     store.save_settings(settings).await?;
     println!("settings imported from {}", file.display());
@@ -125,8 +126,8 @@ impl Running {
 
 /// Seed a store with the demo settings and WooCommerce's sample catalog.
 pub async fn seed_demo<S: CatalogStore>(store: &S) -> anyhow::Result<()> {
-    let settings =
-        cartd_app::settings_file::load_settings_toml(DEMO_SETTINGS).map_err(|e| anyhow::anyhow!("demo settings: {e}"))?;
+    let settings = cartd_app::settings_file::load_settings_toml(DEMO_SETTINGS)
+        .map_err(|e| anyhow::anyhow!("demo settings: {e}"))?;
     store.save_settings(settings).await?;
     import_products_text(store, DEMO_PRODUCTS).await
 }
@@ -149,7 +150,8 @@ pub async fn start(config: &Config, demo: bool) -> anyhow::Result<Running> {
     http.cookie_samesite = config.cookie_samesite.clone();
     http.max_body_bytes = config.max_body_bytes;
     http.cors = CorsConfig { allow_all: config.cors_allow_all, fixed_origin: config.cors_origin.clone() };
-    let expiry = ExpiryPolicy { expiration_secs: config.cart_expiration_secs, expiring_secs: config.cart_expiring_secs };
+    let expiry =
+        ExpiryPolicy { expiration_secs: config.cart_expiration_secs, expiring_secs: config.cart_expiring_secs };
     let state = Arc::new(AppState { config: http, carts: Carts::new(store.clone(), expiry), catalog: catalog.clone() });
     let app = cartd_http::router(state, Duration::from_secs(config.request_timeout_secs));
 
@@ -206,7 +208,9 @@ fn print_demo_banner(address: &str) {
     let base = format!("http://{address}/wp-json/cocart/v2");
     println!("\ncartd demo store is running at http://{address}\n");
     println!("Add a Beanie to a new cart (the response's cart_key identifies it):");
-    println!("  curl -s -X POST '{base}/cart/add-item' -H 'Content-Type: application/json' -d '{{\"id\":\"48\",\"quantity\":\"2\"}}'\n");
+    println!(
+        "  curl -s -X POST '{base}/cart/add-item' -H 'Content-Type: application/json' -d '{{\"id\":\"48\",\"quantity\":\"2\"}}'\n"
+    );
     println!("Read that cart back (replace KEY with the cart_key above):");
     println!("  curl -s '{base}/cart?cart_key=KEY'\n");
 }

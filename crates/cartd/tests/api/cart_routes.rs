@@ -114,7 +114,18 @@ async fn store_object_is_exact() {
     let keys: Vec<&str> = body.as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(
         keys,
-        ["version", "title", "description", "home_url", "language", "gmt_offset", "timezone_string", "store_address", "routes", "_links"]
+        [
+            "version",
+            "title",
+            "description",
+            "home_url",
+            "language",
+            "gmt_offset",
+            "timezone_string",
+            "store_address",
+            "routes",
+            "_links"
+        ]
     );
     assert_eq!(body["routes"]["cart-add-item"], "http://127.0.0.1:8080/wp-json/cocart/v2/cart/add-item");
     assert_eq!(body["_links"], json!({"help": [{"href": "https://docs.cocart.xyz/"}]}));
@@ -194,7 +205,23 @@ async fn sku_variation_and_item_data_adds() {
     let keys: Vec<&str> = raw_line.as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(
         keys,
-        ["gift_note", "size_cm", "empty", "key", "product_id", "variation_id", "variation", "quantity", "data_hash", "line_tax_data", "line_subtotal", "line_subtotal_tax", "line_total", "line_tax", "data"]
+        [
+            "gift_note",
+            "size_cm",
+            "empty",
+            "key",
+            "product_id",
+            "variation_id",
+            "variation",
+            "quantity",
+            "data_hash",
+            "line_tax_data",
+            "line_subtotal",
+            "line_subtotal_tax",
+            "line_total",
+            "line_tax",
+            "data"
+        ]
     );
     app.stop().await;
 }
@@ -207,15 +234,20 @@ async fn grouped_products_go_through_add_items() {
         &refused.text,
         &json!({"code": "cocart_cannot_add_product_type_to_cart", "message": "You cannot use this route to add \"grouped\" products to the cart. Please use /cocart/v2/cart/add-items instead.", "data": {"status": 403}}),
     );
-    let answer = app.post_json("/cart/add-items", json!({"id": "87", "quantity": {"46": 2, "47": "1", "48": "0"}}), 200).await;
+    let answer =
+        app.post_json("/cart/add-items", json!({"id": "87", "quantity": {"46": 2, "47": "1", "48": "0"}}), 200).await;
     let body = answer.json();
     assert_eq!(body["item_count"], 3);
-    assert_eq!(body["notices"], json!({"success": ["&ldquo;Hoodie with Logo&rdquo; and &ldquo;T-Shirt&rdquo; have been added to your cart."]}));
+    assert_eq!(
+        body["notices"],
+        json!({"success": ["&ldquo;Hoodie with Logo&rdquo; and &ldquo;T-Shirt&rdquo; have been added to your cart."]})
+    );
     let empty = app.post_json("/cart/add-items", json!({"id": "87", "quantity": {}}), 404).await;
     assert_eq!(empty.json()["code"], "cocart_grouped_product_empty");
     let zero = app.post_json("/cart/add-items", json!({"id": "87", "quantity": {"46": 0}}), 404).await;
     assert_eq!(zero.json()["code"], "cocart_grouped_product_failed");
-    let items = app.post_json("/cart/add-items", json!({"id": "87", "quantity": {"48": 1}, "return_items": true}), 200).await;
+    let items =
+        app.post_json("/cart/add-items", json!({"id": "87", "quantity": {"48": 1}, "return_items": true}), 200).await;
     assert_eq!(items.json()[0]["id"], 48);
     app.stop().await;
 }
@@ -234,18 +266,34 @@ async fn item_update_remove_restore_with_notices() {
     assert_eq!(app.get(&format!("/cart/items/count{q}"), 200).await.text, "2");
 
     let status = app
-        .send(app.client.post(app.url(&format!("/cart/item/{item}{q}"))).json(&json!({"quantity": 3, "return_status": true})), 200)
+        .send(
+            app.client
+                .post(app.url(&format!("/cart/item/{item}{q}")))
+                .json(&json!({"quantity": 3, "return_status": true})),
+            200,
+        )
         .await;
-    assert_same(&status.text, &json!({"message": "The quantity for \"Beanie\" has increased to \"3\".", "quantity": 3}));
+    assert_same(
+        &status.text,
+        &json!({"message": "The quantity for \"Beanie\" has increased to \"3\".", "quantity": 3}),
+    );
     let same = app
-        .send(app.client.post(app.url(&format!("/cart/item/{item}{q}"))).json(&json!({"quantity": "3", "return_status": "true"})), 200)
+        .send(
+            app.client
+                .post(app.url(&format!("/cart/item/{item}{q}")))
+                .json(&json!({"quantity": "3", "return_status": "true"})),
+            200,
+        )
         .await;
     assert_same(&same.text, &json!({"message": "The quantity for \"Beanie\" has not changed.", "quantity": 3}));
 
     let removed = app.send(app.client.delete(app.url(&format!("/cart/item/{item}{q}&return_status=true"))), 200).await;
     assert_eq!(removed.text, "\"\\\"Beanie\\\" has been removed from cart.\"");
     let again = app.request("DELETE", &format!("/cart/item/{item}{q}"), 404).await;
-    assert_same(&again.text, &json!({"code": "cocart_item_not_in_cart", "message": "\"Beanie\" has already been removed from cart.", "data": {"status": 404}}));
+    assert_same(
+        &again.text,
+        &json!({"code": "cocart_item_not_in_cart", "message": "\"Beanie\" has already been removed from cart.", "data": {"status": 404}}),
+    );
     assert_eq!(app.get(&format!("/cart/items{q}"), 200).await.text, "\"No items in the cart.\"");
     assert_eq!(app.get(&format!("/cart/items/count{q}&removed_items=true"), 200).await.text, "3");
 
@@ -257,12 +305,19 @@ async fn item_update_remove_restore_with_notices() {
     assert_eq!(cart["notices"], json!({"success": ["\"Beanie\" has been removed from cart."]}));
 
     let restored = app.send(app.client.put(app.url(&format!("/cart/item/{item}{q}&return_item=true"))), 200).await;
-    assert_same(&restored.text, &beanie_item(json!({"value": 3, "min_purchase": 1, "max_purchase": -1}), 5.4, 54.0, 0.6000000000000001));
+    assert_same(
+        &restored.text,
+        &beanie_item(json!({"value": 3, "min_purchase": 1, "max_purchase": -1}), 5.4, 54.0, 0.6000000000000001),
+    );
     let twice = app.request("PATCH", &format!("/cart/item/{item}{q}"), 404).await;
-    assert_same(&twice.text, &json!({"code": "cocart_item_restored_to_cart", "message": "\"Beanie\" has already been restored to the cart.", "data": {"status": 404}}));
+    assert_same(
+        &twice.text,
+        &json!({"code": "cocart_item_restored_to_cart", "message": "\"Beanie\" has already been restored to the cart.", "data": {"status": 404}}),
+    );
 
     // Quantity 0 removes.
-    let zero = app.send(app.client.post(app.url(&format!("/cart/item/{item}{q}"))).json(&json!({"quantity": 0})), 200).await;
+    let zero =
+        app.send(app.client.post(app.url(&format!("/cart/item/{item}{q}"))).json(&json!({"quantity": 0})), 200).await;
     assert_eq!(zero.json()["items"], json!([]));
     app.stop().await;
 }
@@ -296,13 +351,19 @@ async fn totals_calculate_and_clear() {
     assert_eq!(cleared.text, "\"Cart is cleared.\"");
     assert_eq!(app.get(&format!("/cart{q}"), 200).await.text, "[]");
     let empty = app.get(&format!("/cart/totals{q}"), 404).await;
-    assert_same(&empty.text, &json!({"code": "cocart_cart_totals_empty", "message": "This cart either has no items or was not calculated.", "data": {"status": 404}}));
+    assert_same(
+        &empty.text,
+        &json!({"code": "cocart_cart_totals_empty", "message": "This cart either has no items or was not calculated.", "data": {"status": 404}}),
+    );
     let nothing = app.post_json(&format!("/cart/calculate{q}"), json!({}), 400).await;
     assert_same(
         &nothing.text,
         &json!({"code": "cocart_response_returned_empty", "message": "Request returned nothing for \"http://127.0.0.1:8080/wp-json/cocart/v2/cart/calculate/\"! Please seek assistance.", "data": {"status": 400}}),
     );
-    assert_eq!(app.get(&format!("/cart/items/count{q}&return=text"), 200).await.text, "\"There are no items in the cart!\"");
+    assert_eq!(
+        app.get(&format!("/cart/items/count{q}&return=text"), 200).await.text,
+        "\"There are no items in the cart!\""
+    );
     app.stop().await;
 }
 

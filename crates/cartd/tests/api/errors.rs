@@ -5,14 +5,18 @@ use serde_json::json;
 use crate::helpers::TestApp;
 
 fn error(code: &str, message: &str, status: u16) -> String {
-    serde_json::to_string(&json!({"code": code, "message": message, "data": {"status": status}})).unwrap().replace('/', "\\/")
+    serde_json::to_string(&json!({"code": code, "message": message, "data": {"status": status}}))
+        .unwrap()
+        .replace('/', "\\/")
 }
 
 #[tokio::test]
 async fn unknown_routes_and_methods() {
     let app = TestApp::spawn().await;
     let expected = error("rest_no_route", "No route was found matching the URL and request method.", 404);
-    for (method, path) in [("GET", "/nope"), ("DELETE", "/cart"), ("POST", "/store"), ("GET", "/cart/item/abc-def"), ("GET", "/login")] {
+    for (method, path) in
+        [("GET", "/nope"), ("DELETE", "/cart"), ("POST", "/store"), ("GET", "/cart/item/abc-def"), ("GET", "/login")]
+    {
         let answer = app.request(method, path, 404).await;
         assert_eq!(answer.text, expected, "{method} {path}");
         assert!(answer.header("allow").is_none());
@@ -30,14 +34,32 @@ async fn unknown_routes_and_methods() {
 #[tokio::test]
 async fn malformed_and_wrongly_typed_bodies() {
     let app = TestApp::spawn().await;
-    let bad = app.send(app.client.post(app.url("/cart/add-item")).header("content-type", "application/json").body("{\"id\":"), 400).await;
+    let bad = app
+        .send(
+            app.client.post(app.url("/cart/add-item")).header("content-type", "application/json").body("{\"id\":"),
+            400,
+        )
+        .await;
     assert_eq!(
         bad.text,
         r#"{"code":"rest_invalid_json","message":"Invalid JSON body passed.","data":{"status":400,"json_error_code":4,"json_error_message":"Syntax error"}}"#
     );
-    let empty = app.send(app.client.post(app.url("/cart/add-item")).header("content-type", "application/json").body(""), 400).await;
-    assert_eq!(empty.text, r#"{"code":"rest_missing_callback_param","message":"Missing parameter(s): id","data":{"status":400,"params":["id"]}}"#);
-    let array = app.send(app.client.post(app.url("/cart/add-item")).header("content-type", "application/json").body("[\"10\",\"1\"]"), 400).await;
+    let empty = app
+        .send(app.client.post(app.url("/cart/add-item")).header("content-type", "application/json").body(""), 400)
+        .await;
+    assert_eq!(
+        empty.text,
+        r#"{"code":"rest_missing_callback_param","message":"Missing parameter(s): id","data":{"status":400,"params":["id"]}}"#
+    );
+    let array = app
+        .send(
+            app.client
+                .post(app.url("/cart/add-item"))
+                .header("content-type", "application/json")
+                .body("[\"10\",\"1\"]"),
+            400,
+        )
+        .await;
     assert_eq!(array.json()["code"], "rest_missing_callback_param");
     let number = app.post_json("/cart/add-item", json!({"id": 48, "quantity": "1"}), 400).await;
     assert_eq!(
@@ -63,14 +85,32 @@ async fn quantities_that_are_not_valid() {
     );
     for q in ["-1", "0", "0.5"] {
         let answer = app.post_json("/cart/add-item", json!({"id": "48", "quantity": q}), 405).await;
-        assert_eq!(answer.text, error("cocart_quantity_invalid_amount", "Quantity must be set to a minimum of 1.", 405), "{q}");
+        assert_eq!(
+            answer.text,
+            error("cocart_quantity_invalid_amount", "Quantity must be set to a minimum of 1.", 405),
+            "{q}"
+        );
     }
     let half = app.post_json("/cart/add-item", json!({"id": "48", "quantity": "1.5"}), 200).await.json();
     assert_eq!(half["item_count"], 1.5);
     let key = half["cart_key"].as_str().unwrap().to_string();
-    let update = app.send(app.client.post(app.url(&format!("/cart/item/{}?cart_key={key}", crate::helpers::md5("48")))).json(&json!({"quantity": "abc"})), 400).await;
+    let update = app
+        .send(
+            app.client
+                .post(app.url(&format!("/cart/item/{}?cart_key={key}", crate::helpers::md5("48"))))
+                .json(&json!({"quantity": "abc"})),
+            400,
+        )
+        .await;
     assert_eq!(update.json()["data"]["params"]["quantity"], "Invalid parameter.");
-    let minus = app.send(app.client.post(app.url(&format!("/cart/item/{}?cart_key={key}", crate::helpers::md5("48")))).json(&json!({"quantity": -1})), 405).await;
+    let minus = app
+        .send(
+            app.client
+                .post(app.url(&format!("/cart/item/{}?cart_key={key}", crate::helpers::md5("48"))))
+                .json(&json!({"quantity": -1})),
+            405,
+        )
+        .await;
     assert_eq!(minus.json()["code"], "cocart_quantity_invalid_amount");
     // Nothing above changed the cart.
     assert_eq!(app.get(&format!("/cart/items/count?cart_key={key}"), 200).await.text, "1.5");
@@ -81,19 +121,51 @@ async fn quantities_that_are_not_valid() {
 async fn products_that_cannot_be_added() {
     let app = TestApp::spawn().await;
     let cases = [
-        ("no-such-sku", error("cocart_unknown_product_id", "Product does not exist! Check that you have submitted a product ID or SKU ID correctly for a product that exists.", 404)),
-        ("", error("cocart_unknown_product_id", "Product does not exist! Check that you have submitted a product ID or SKU ID correctly for a product that exists.", 404)),
+        (
+            "no-such-sku",
+            error(
+                "cocart_unknown_product_id",
+                "Product does not exist! Check that you have submitted a product ID or SKU ID correctly for a product that exists.",
+                404,
+            ),
+        ),
+        (
+            "",
+            error(
+                "cocart_unknown_product_id",
+                "Product does not exist! Check that you have submitted a product ID or SKU ID correctly for a product that exists.",
+                404,
+            ),
+        ),
         ("0", error("cocart_product_id_required", "Product ID number is required!", 404)),
         ("999999", error("cocart_invalid_product", "This product cannot be added to the cart.", 400)),
         ("-10", error("cocart_cannot_be_purchased", "\"\" is not available for purchase.", 403)),
-        ("89", error("cocart_cannot_add_product_type_to_cart", "You cannot add \"WordPress Pennant\" to your cart as it is an \"external\" product.", 403)),
+        (
+            "89",
+            error(
+                "cocart_cannot_add_product_type_to_cart",
+                "You cannot add \"WordPress Pennant\" to your cart as it is an \"external\" product.",
+                403,
+            ),
+        ),
         ("44", error("cocart_no_variation_found", "No matching variation found.", 404)),
     ];
     for (id, expected) in cases {
-        let answer = app.send(app.client.post(app.url("/cart/add-item")).json(&json!({"id": id, "quantity": "1"})), expected_status(&expected)).await;
+        let answer = app
+            .send(
+                app.client.post(app.url("/cart/add-item")).json(&json!({"id": id, "quantity": "1"})),
+                expected_status(&expected),
+            )
+            .await;
         assert_eq!(answer.text, expected, "id {id:?}");
     }
-    let invalid_value = app.post_json("/cart/add-item", json!({"id": "76", "quantity": "1", "variation": {"attribute_pa_size": "huge"}}), 400).await;
+    let invalid_value = app
+        .post_json(
+            "/cart/add-item",
+            json!({"id": "76", "quantity": "1", "variation": {"attribute_pa_size": "huge"}}),
+            400,
+        )
+        .await;
     assert_eq!(invalid_value.json()["message"], "Invalid value posted for Size. Allowed values: large, medium, small");
     app.stop().await;
 }
@@ -109,7 +181,8 @@ async fn unknown_item_keys() {
     let q = format!("?cart_key={key}");
     let missing = app.get(&format!("/cart/item/abc{q}"), 404).await;
     assert_eq!(missing.text, error("cocart_item_not_found", "Item specified was not found in cart.", 404));
-    let update = app.send(app.client.post(app.url(&format!("/cart/item/abc{q}"))).json(&json!({"quantity": 2})), 404).await;
+    let update =
+        app.send(app.client.post(app.url(&format!("/cart/item/abc{q}"))).json(&json!({"quantity": 2})), 404).await;
     assert_eq!(update.text, error("cocart_item_not_in_cart", "Item specified does not exist in cart.", 404));
     let remove = app.request("DELETE", &format!("/cart/item/abc{q}"), 404).await;
     assert_eq!(remove.text, error("cocart_item_not_in_cart", "Item does not exist in cart.", 404));
@@ -127,11 +200,17 @@ async fn unknown_item_keys() {
 async fn huge_bodies_and_long_keys() {
     let app = TestApp::spawn_with(|c| c.max_body_bytes = 64 * 1024).await;
     let big = format!("{{\"id\":\"48\",\"pad\":\"{}\"}}", "x".repeat(100 * 1024));
-    let answer = app.send(app.client.post(app.url("/cart/add-item")).header("content-type", "application/json").body(big), 413).await;
+    let answer = app
+        .send(app.client.post(app.url("/cart/add-item")).header("content-type", "application/json").body(big), 413)
+        .await;
     assert_eq!(answer.json()["data"]["status"], 413);
     let long = "a".repeat(43);
-    let refused = app.post_json(&format!("/cart/add-item?cart_key={long}"), json!({"id": "48", "quantity": "1"}), 400).await;
-    assert_eq!(refused.text, error("cocart_cart_key_too_long", "The cart key must not be longer than 42 characters.", 400));
+    let refused =
+        app.post_json(&format!("/cart/add-item?cart_key={long}"), json!({"id": "48", "quantity": "1"}), 400).await;
+    assert_eq!(
+        refused.text,
+        error("cocart_cart_key_too_long", "The cart key must not be longer than 42 characters.", 400)
+    );
     assert_eq!(app.get(&format!("/cart?cart_key={}", "a".repeat(42)), 200).await.text, "[]");
     app.stop().await;
 }

@@ -15,7 +15,6 @@ pub struct TestApp {
 
 /// A response whose status was checked.
 pub struct Answer {
-    pub status: u16,
     pub headers: HeaderMap,
     pub text: String,
 }
@@ -68,7 +67,7 @@ impl TestApp {
         let headers = response.headers().clone();
         let text = response.text().await.unwrap();
         assert_eq!(status, expect, "unexpected status; body: {text}");
-        Answer { status, headers, text }
+        Answer { headers, text }
     }
 
     pub async fn get(&self, path: &str, expect: u16) -> Answer {

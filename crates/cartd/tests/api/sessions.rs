@@ -33,7 +33,9 @@ async fn headers_and_the_cookie_on_a_new_cart() {
 
     // Sending the cookie back selects the same cart; nothing changed so no cookie comes back.
     let value = cookie.split(';').next().unwrap();
-    let back = app.send(app.client.get(app.url("/cart")).header("cookie", format!("{value}; woocommerce_items_in_cart=1")), 200).await;
+    let back = app
+        .send(app.client.get(app.url("/cart")).header("cookie", format!("{value}; woocommerce_items_in_cart=1")), 200)
+        .await;
     assert_eq!(back.json()["cart_key"], key.as_str());
     assert!(back.cookies().iter().all(|c| !c.starts_with(name)));
     // A forged cookie is ignored: a new guest.
@@ -53,9 +55,19 @@ async fn cart_key_sources_and_cleaning() {
     // POLICY F11: JSON body and the CoCart 4 header select the session too.
     let body = app.post_json("/cart/add-item", json!({"id": "48", "quantity": "1", "cart_key": "mycart-1"}), 200).await;
     assert_eq!(body.json()["item_count"], 2);
-    let header = app.send(app.client.get(app.url("/cart/items/count")).header("cocart-api-cart-key", "mycart-1"), 200).await;
+    let header =
+        app.send(app.client.get(app.url("/cart/items/count")).header("cocart-api-cart-key", "mycart-1"), 200).await;
     assert_eq!(header.text, "2");
-    let form = app.send(app.client.post(app.url("/cart/add-item")).form(&[("id", "48"), ("quantity", "1"), ("cart_key", "mycart-1")]), 200).await;
+    let form = app
+        .send(
+            app.client.post(app.url("/cart/add-item")).form(&[
+                ("id", "48"),
+                ("quantity", "1"),
+                ("cart_key", "mycart-1"),
+            ]),
+            200,
+        )
+        .await;
     assert_eq!(form.json()["item_count"], 3);
     // An empty key is no key: a new guest, no X-CoCart-API.
     let empty = app.get("/cart?cart_key=", 200).await;
@@ -74,14 +86,23 @@ async fn head_and_options() {
     let head = app.request("HEAD", "/store", 200).await;
     assert!(head.text.is_empty());
     assert_eq!(head.header("allow").as_deref(), Some("GET"));
-    let options = app.send(app.client.request(reqwest::Method::OPTIONS, app.url("/cart/item/abc")).header("origin", "https://shop.example"), 200).await;
+    let options = app
+        .send(
+            app.client
+                .request(reqwest::Method::OPTIONS, app.url("/cart/item/abc"))
+                .header("origin", "https://shop.example"),
+            200,
+        )
+        .await;
     assert_eq!(options.text, "true");
     assert_eq!(options.header("allow").as_deref(), Some("GET, POST, DELETE, PUT, PATCH"));
     assert_eq!(options.header("access-control-allow-origin").as_deref(), Some("https://shop.example"));
     assert_eq!(options.header("access-control-allow-credentials").as_deref(), Some("true"));
     // Method override.
     let key = app.new_cart_with("48", "1").await;
-    let removed = app.get(&format!("/cart/item/{}?cart_key={key}&_method=DELETE&return_status=1", crate::helpers::md5("48")), 200).await;
+    let removed = app
+        .get(&format!("/cart/item/{}?cart_key={key}&_method=DELETE&return_status=1", crate::helpers::md5("48")), 200)
+        .await;
     assert_eq!(removed.text, "\"\\\"Beanie\\\" has been removed from cart.\"");
     app.stop().await;
 }
