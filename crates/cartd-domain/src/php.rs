@@ -6,66 +6,15 @@ use serde_json::Value;
 
 use crate::numeric::{json_float, php_float_to_string};
 
-fn is_php_space(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0B' | '\x0C')
-}
-
-/// Length of the longest prefix of `s` that is a PHP numeric literal (sign, digits, one dot,
-/// exponent), or 0.
-fn numeric_prefix_len(s: &str) -> usize {
-    let b = s.as_bytes();
-    let mut i = 0;
-    if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
-        i += 1;
-    }
-    let int_start = i;
-    while i < b.len() && b[i].is_ascii_digit() {
-        i += 1;
-    }
-    let mut digits = i - int_start;
-    if i < b.len() && b[i] == b'.' {
-        let frac_start = i + 1;
-        let mut j = frac_start;
-        while j < b.len() && b[j].is_ascii_digit() {
-            j += 1;
-        }
-        digits += j - frac_start;
-        if digits > 0 {
-            i = j;
-        }
-    }
-    if digits == 0 {
-        return 0;
-    }
-    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
-        let mut j = i + 1;
-        if j < b.len() && (b[j] == b'+' || b[j] == b'-') {
-            j += 1;
-        }
-        let exp_start = j;
-        while j < b.len() && b[j].is_ascii_digit() {
-            j += 1;
-        }
-        if j > exp_start {
-            i = j;
-        }
-    }
-    i
-}
-
 /// PHP 8 `is_numeric` for a string: optional leading and trailing whitespace around a
 /// decimal literal with optional sign, fraction and exponent.
 pub fn is_numeric(s: &str) -> bool {
-    let t = s.trim_start_matches(is_php_space);
-    let n = numeric_prefix_len(t);
-    n > 0 && t[n..].chars().all(is_php_space)
+    crate::numeric::php_numeric(s).is_some()
 }
 
 /// PHP `floatval` of a string: the leading numeric part, 0 if none.
 pub fn floatval(s: &str) -> f64 {
-    let t = s.trim_start_matches(is_php_space);
-    let n = numeric_prefix_len(t);
-    if n == 0 { 0.0 } else { t[..n].parse::<f64>().unwrap_or(0.0) }
+    crate::numeric::php_floatval(s)
 }
 
 /// PHP `(int)` of a string: `"71.9"` → 71, `"1e3"` → 1000, `"010"` → 10, `"+10"` → 10.

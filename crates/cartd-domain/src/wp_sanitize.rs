@@ -1,6 +1,8 @@
 //! WordPress `sanitize_title()` in its `save` context: `remove_accents()` followed by
 //! `sanitize_title_with_dashes()`. Product slugs, attribute slugs and term slugs come from it.
 
+use crate::php::strip_tags;
+
 /// WordPress `sanitize_title($title)`: tags stripped, accents removed (`é` → `e`, `ß` → `s`,
 /// `æ` → `ae`), lower-cased, other non-ASCII characters percent-encoded (`ц` → `%d1%86`),
 /// spaces and `.` and `/` turned into `-`, everything except `[a-z0-9_%-]` dropped, runs of
@@ -113,24 +115,6 @@ const WIDE_SPACE_OCTETS: &[&str] = &[
     "%e2%80%a9",
     "%e2%80%af",
 ];
-
-/// PHP `strip_tags` for the cases product names contain: `<…>` spans removed.
-fn strip_tags(s: &str) -> String {
-    if !s.contains('<') {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut in_tag = false;
-    for c in s.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            _ if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out
-}
 
 /// Keep `%` only where it starts an escaped octet (`%2F`).
 fn drop_stray_percents(s: &str) -> String {

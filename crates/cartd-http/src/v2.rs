@@ -145,9 +145,9 @@ fn full_cart(tx: &mut CartTx<'_>, ctx: &Ctx, thumb: bool, default: bool) -> Repl
     Reply::Encoded(cocart_wire::cart::full_cart_bytes(&view))
 }
 
-fn item_value(tx: &mut CartTx<'_>, ctx: &Ctx, key: &str) -> Option<Value> {
+/// Build something from a view of the cart for item-level answers (images always filled).
+fn with_item_view<R>(tx: &mut CartTx<'_>, ctx: &Ctx, build: impl FnOnce(&cocart_wire::cart::CartView<'_>) -> R) -> R {
     let totals = tx.totals().clone();
-    let line = tx.cart.lines.get(key)?;
     let notices = Default::default();
     let view = cocart_wire::cart::CartView {
         cart: tx.cart,
@@ -161,25 +161,15 @@ fn item_value(tx: &mut CartTx<'_>, ctx: &Ctx, key: &str) -> Option<Value> {
         cross_sells: &[],
         now: ctx.now,
     };
-    Some(cocart_wire::cart::item(&view, line, true))
+    build(&view)
+}
+
+fn item_value(tx: &mut CartTx<'_>, ctx: &Ctx, key: &str) -> Option<Value> {
+    with_item_view(tx, ctx, |view| view.cart.lines.get(key).map(|line| cocart_wire::cart::item(view, line, true)))
 }
 
 fn items_object(tx: &mut CartTx<'_>, ctx: &Ctx) -> Reply {
-    let totals = tx.totals().clone();
-    let notices = Default::default();
-    let view = cocart_wire::cart::CartView {
-        cart: tx.cart,
-        totals: &totals,
-        catalog: &tx.snapshot.catalog,
-        settings: &tx.snapshot.settings,
-        cart_key: &ctx.session.echo_key,
-        cart_hash: "",
-        thumb: true,
-        notices: &notices,
-        cross_sells: &[],
-        now: ctx.now,
-    };
-    Reply::Encoded(cocart_wire::cart::items_by_key_bytes(&view, true))
+    with_item_view(tx, ctx, |view| Reply::Encoded(cocart_wire::cart::items_by_key_bytes(view, true)))
 }
 
 fn thumb(ctx: &Ctx) -> bool {

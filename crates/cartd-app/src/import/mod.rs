@@ -11,8 +11,8 @@ pub(crate) mod wc_values;
 
 use std::fmt;
 
-pub use products_csv::parse_products_csv;
 pub use cartd_domain::php::sanitize_title;
+pub use products_csv::parse_products_csv;
 pub use tax_rates_csv::parse_tax_rates_csv;
 
 /// Why an import was refused. Nothing is imported when any row is bad.

@@ -20,9 +20,9 @@ use cartd_domain::catalog::{
 use indexmap::IndexMap;
 
 use super::ImportError;
-use cartd_domain::php::sanitize_title;
 use super::table::{RawRow, read_table};
 use super::wc_values as wc;
+use cartd_domain::php::sanitize_title;
 
 /// Parse a WooCommerce product CSV export into products to upsert.
 ///

@@ -8,9 +8,9 @@ use std::io::Read;
 use cartd_domain::settings::TaxRate;
 
 use super::ImportError;
-use cartd_domain::php::sanitize_title;
 use super::table::read_table;
 use super::wc_values as wc;
+use cartd_domain::php::sanitize_title;
 
 const COLUMNS: [&str; 10] = [
     "Country Code",
