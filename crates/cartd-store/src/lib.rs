@@ -5,7 +5,7 @@
 
 use std::future::Future;
 
-use cartd_domain::cart::Cart;
+use cartd_domain::cart::{Address, Cart};
 use cartd_domain::catalog::Product;
 use cartd_domain::settings::Settings;
 
@@ -117,4 +117,55 @@ pub trait CatalogStore: Send + Sync + 'static {
 
     /// A number that changes whenever products or settings change, so servers can reload.
     fn catalog_version(&self) -> impl Future<Output = StoreResult<i64>> + Send;
+}
+
+/// A registered user (WordPress `wp_users` + the WooCommerce customer data the cart needs).
+#[derive(Debug, Clone, PartialEq)]
+pub struct User {
+    /// The WordPress user id; a customer's cart key is this id as a decimal string.
+    pub id: u64,
+    pub login: String,
+    pub email: String,
+    pub display_name: String,
+    pub nicename: String,
+    /// `administrator`, `shop_manager`, `customer`.
+    pub roles: Vec<String>,
+    /// argon2id PHC string, or an imported WordPress hash (`$P$…`, `$wp$2y$…`, `$2y$…`).
+    pub password_hash: String,
+    pub billing: Address,
+    pub shipping: Address,
+}
+
+/// A WooCommerce REST API key (`woocommerce_api_keys`): only the HMAC of the consumer key
+/// and the secret are stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiKey {
+    pub key_id: i64,
+    pub user_id: u64,
+    pub description: String,
+    /// `read`, `write` or `read_write`.
+    pub permissions: String,
+    /// `wc_api_hash(consumer_key)`.
+    pub consumer_key_hash: String,
+    pub consumer_secret: String,
+    /// Last 7 characters of the consumer key.
+    pub truncated_key: String,
+}
+
+pub trait UserStore: Send + Sync + 'static {
+    fn user_by_id(&self, id: u64) -> impl Future<Output = StoreResult<Option<User>>> + Send;
+
+    /// Case-insensitive match on the login, else on the e-mail address.
+    fn user_by_login_or_email(&self, name: &str) -> impl Future<Output = StoreResult<Option<User>>> + Send;
+
+    /// Insert or replace a user by id; `id == 0` assigns the next free id. Returns the id.
+    /// Logins and e-mails are unique (a clash is `StoreError::Data`).
+    fn save_user(&self, user: User) -> impl Future<Output = StoreResult<u64>> + Send;
+
+    /// Replace a user's password hash (rehash on login).
+    fn set_password_hash(&self, id: u64, hash: &str) -> impl Future<Output = StoreResult<()>> + Send;
+
+    fn save_api_key(&self, key: ApiKey) -> impl Future<Output = StoreResult<i64>> + Send;
+
+    fn api_key_by_hash(&self, consumer_key_hash: &str) -> impl Future<Output = StoreResult<Option<ApiKey>>> + Send;
 }
