@@ -71,6 +71,19 @@ pub struct Ctx {
     pub params: Params,
     pub session: Session,
     pub now: i64,
+    /// The authenticated user, `None` for a guest.
+    pub user: Option<Arc<cartd_store::User>>,
+}
+
+impl Ctx {
+    /// Whether the caller may manage WooCommerce (administrators and shop managers).
+    pub fn can_manage_woocommerce(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.roles.iter().any(|r| r == "administrator" || r == "shop_manager"))
+    }
+
+    pub fn is_administrator(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.roles.iter().any(|r| r == "administrator"))
+    }
 }
 
 pub fn unix_now() -> i64 {
@@ -198,7 +211,7 @@ async fn handle<S: CartStore + CatalogStore>(State(state): State<Arc<AppState<S>
     if let Route::Item(key) = &route {
         params.path.insert("item_key".into(), Value::String(key.clone()));
     }
-    let mut ctx = Ctx { method, route, params, session, now };
+    let mut ctx = Ctx { method, route, params, session, now, user: None };
     let outcome = match params::validate(&ctx.params, ctx.route.args(method)) {
         Ok(()) => v2::dispatch(&state, &mut ctx).await,
         Err(error) => Outcome::from_result(Err(error), v2::cookie_state_of_stored(&state, &ctx).await),
