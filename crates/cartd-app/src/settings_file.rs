@@ -3,7 +3,9 @@
 //! same options (upper-case country codes, four-decimal tax rates, lower-case coupon codes,
 //! no trailing slash on the home URL) and checked for the mistakes that would otherwise
 //! surface as wrong totals: duplicate IDs, unknown tax or shipping classes, bad numbers,
-//! unusable postcode ranges. The field reference is the README's "Store settings" section.
+//! unusable postcode ranges; and the `[[users]]` entries (ids, unique logins and e-mails,
+//! roles, password hashes rather than passwords). The field reference is the README's
+//! "Store settings" section.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -12,6 +14,7 @@ use cartd_domain::settings::{DiscountType, FreeShippingRequires, MethodKind, Set
 
 use crate::import::sanitize_title;
 use crate::import::wc_values as wc;
+use crate::users;
 
 /// Why a settings file was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -307,6 +310,63 @@ pub fn validate_settings(mut s: Settings) -> Result<Settings, SettingsError> {
         }
         coupon.email_restrictions =
             dedup(coupon.email_restrictions.iter().map(|e| e.trim().to_lowercase()).filter(|e| !e.is_empty()));
+    }
+
+    // Users.
+    let mut user_ids: HashMap<u64, usize> = HashMap::new();
+    let mut logins: HashMap<String, usize> = HashMap::new();
+    let mut emails: HashMap<String, usize> = HashMap::new();
+    for (i, user) in s.users.iter_mut().enumerate() {
+        user.login = user.login.trim().to_string();
+        user.email = user.email.trim().to_string();
+        user.display_name = user.display_name.trim().to_string();
+        if user.display_name.is_empty() {
+            user.display_name = user.login.clone();
+        }
+        user.role = user.role.trim().to_lowercase();
+        user.password_hash = user.password_hash.trim().to_string();
+        let at = format!("users #{} (id {})", i + 1, user.id);
+        if user.id == 0 || user.id > i64::MAX as u64 {
+            problem(format!("{at}: id must be between 1 and {} (a customer's cart key is their id)", i64::MAX));
+        } else if let Some(first) = user_ids.insert(user.id, i) {
+            problem(format!("{at}: id {} is also used by users #{}", user.id, first + 1));
+        }
+        for check in [
+            users::check_login(&user.login),
+            users::check_email(&user.email),
+            users::check_role(&user.role),
+            users::check_password_hash(&user.password_hash),
+        ] {
+            if let Err(reason) = check {
+                problem(format!("{at}: {reason}"));
+            }
+        }
+        if !user.login.is_empty()
+            && let Some(first) = logins.insert(user.login.to_ascii_lowercase(), i)
+        {
+            problem(format!("{at}: login \"{}\" is also used by users #{} (logins ignore case)", user.login, first + 1));
+        }
+        if !user.email.is_empty()
+            && let Some(first) = emails.insert(user.email.to_ascii_lowercase(), i)
+        {
+            problem(format!("{at}: email \"{}\" is also used by users #{} (e-mails ignore case)", user.email, first + 1));
+        }
+        for (which, address) in [("billing", &mut user.billing), ("shipping", &mut user.shipping)] {
+            address.country = address.country.trim().to_uppercase();
+            address.state = address.state.trim().to_uppercase();
+            address.email = address.email.trim().to_string();
+            if !address.country.is_empty() && !is_country(&address.country) {
+                problem(format!("{at}: {which}.country \"{}\" is not a two-letter country code", address.country));
+            }
+            if !address.state.is_empty() && !is_state(&address.state) {
+                problem(format!("{at}: {which}.state \"{}\" is not a state code", address.state));
+            }
+            if !address.email.is_empty()
+                && let Err(reason) = users::check_email(&address.email)
+            {
+                problem(format!("{at}: {which}.email: {reason}"));
+            }
+        }
     }
 
     if problems.is_empty() { Ok(s) } else { Err(SettingsError::Invalid(problems)) }

@@ -488,6 +488,271 @@ pub fn queue_stock_notices(cart: &mut Cart, catalog: &Catalog) {
     }
 }
 
+// ---------------------------------------------------------------------------------------
+// CoCart API v1 (CONTRACT §C.3.4, §C.3.8). v1 keeps the 2.x order of checks: no minimum
+// quantity, the attribute check of a variable parent before matching, stock checks worded
+// for v1 by the caller, and the notice queue left alone (§C.1.5).
+// ---------------------------------------------------------------------------------------
+
+/// What `POST /cocart/v1/add-item` asked to add.
+#[derive(Debug, Clone, Default)]
+pub struct V1AddRequest {
+    /// `product_id`, cleaned (tags stripped, trimmed): an id or a SKU.
+    pub product_id: String,
+    /// `variation_id` (`absint`), 0 when not sent.
+    pub variation_id: u64,
+    pub quantity: f64,
+    /// Posted `variation`, unchanged.
+    pub variation: IndexMap<String, Value>,
+    /// Posted `cart_item_data`.
+    pub item_data: IndexMap<String, Value>,
+    /// The store's cart page (`wc_get_cart_url()`), linked from WooCommerce's own notices.
+    pub cart_url: String,
+}
+
+/// Why a v1 add failed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum V1AddError {
+    /// A domain error, with the `get_name()` of the product being added (the posted
+    /// product, or the `variation_id` product) for the v1 messages that name it.
+    Cart { error: CartError, product_name: String },
+    /// The product (or variation) is trashed: "Product "{name}" no longer exists!".
+    NoLongerExists { name: String },
+    /// WooCommerce's add-to-cart refused the line (`cocart_cannot_add_to_cart`): a quantity
+    /// ≤ 0, a second sold-individually line, a matched variation WooCommerce rejects. Any
+    /// notice WooCommerce queued for it is already in the cart's queue.
+    Refused { name: String },
+}
+
+/// v1 `product_id` (§C.3.4 step 2): a non-numeric value is looked up as a SKU; anything
+/// else — including an unknown SKU — is cast the PHP `(int)` way (`"11abc"` → 11, `"abc"` → 0).
+pub fn v1_resolve_product_id(catalog: &Catalog, raw: &str) -> i64 {
+    if !is_numeric(raw)
+        && let Some(product) = catalog.by_sku(raw)
+    {
+        return product.id as i64;
+    }
+    intval(raw)
+}
+
+/// §C.1.7 against a variable parent itself (v1 checks the parent before matching): every
+/// attribute used for variations counts as "any", so each must be posted with one of its
+/// options.
+fn v1_validate_parent_attributes(parent: &Product, posted: &IndexMap<String, Value>) -> Result<(), CartError> {
+    let mut missing = Vec::new();
+    for attribute in parent.attributes.iter().filter(|a| a.used_for_variations) {
+        match posted.get(&attribute.variation_key()) {
+            Some(given) if given.as_str().is_some_and(|g| attribute.has_option(g)) => {}
+            Some(_) => {
+                return Err(CartError::InvalidVariationData {
+                    label: attribute.label.clone(),
+                    allowed: attribute.options.iter().map(|o| o.slug.clone()).collect(),
+                });
+            }
+            None => missing.push(attribute.label.clone()),
+        }
+    }
+    if missing.is_empty() { Ok(()) } else { Err(CartError::MissingVariationData { labels: missing }) }
+}
+
+/// The v1 add pipeline (§C.3.4 steps 2–6). Queues no success notice and leaves earlier
+/// notices alone; WooCommerce's own error notice for a refused line is queued (step 6).
+pub fn add_item_v1(cart: &mut Cart, catalog: &Catalog, request: &V1AddRequest) -> Result<Added, V1AddError> {
+    let plain = |error: CartError| V1AddError::Cart { error, product_name: String::new() };
+    let product_id = v1_resolve_product_id(catalog, &request.product_id);
+    if product_id == 0 {
+        return Err(plain(CartError::ProductIdRequired));
+    }
+    if product_id < 0 {
+        return Err(plain(CartError::CannotBePurchased { name: String::new() }));
+    }
+    let posted = catalog.get(product_id as u64).ok_or_else(|| plain(CartError::InvalidProduct))?;
+    let named = |error: CartError, product: &Product| V1AddError::Cart { error, product_name: catalog.display_name(product) };
+    match posted.product_type {
+        ProductType::External => {
+            return Err(named(CartError::CannotAddExternal { name: catalog.display_name(posted) }, posted));
+        }
+        ProductType::Grouped => return Err(named(CartError::CannotAddGrouped { route: String::new() }, posted)),
+        _ => {}
+    }
+
+    // Step 5.1: the variation when one is named, else the posted product.
+    let loaded = if request.variation_id != 0 {
+        catalog.get(request.variation_id).ok_or_else(|| plain(CartError::InvalidProduct))?
+    } else {
+        posted
+    };
+    let name = catalog.display_name(loaded);
+    if loaded.status == PostStatus::Trash {
+        return Err(V1AddError::NoLongerExists { name });
+    }
+
+    // Steps 5.2–5.3.
+    let (parent, variation) = match loaded.product_type {
+        ProductType::Variation => {
+            let parent = catalog.parent_of(loaded).ok_or_else(|| plain(CartError::InvalidProduct))?;
+            validate_variation_attributes(parent, loaded, &request.variation).map_err(|e| named(e, loaded))?;
+            (parent, Some(loaded))
+        }
+        ProductType::Variable => {
+            v1_validate_parent_attributes(loaded, &request.variation).map_err(|e| named(e, loaded))?;
+            let found = find_matching_variation(catalog, loaded, &request.variation)
+                .ok_or_else(|| named(CartError::NoVariationFound, loaded))?;
+            validate_variation_attributes(loaded, found, &request.variation).map_err(|e| named(e, loaded))?;
+            (loaded, Some(found))
+        }
+        _ => (loaded, None),
+    };
+
+    // Step 5.6: sold individually adds exactly one.
+    let sold_individually = catalog.sold_individually(loaded);
+    let quantity = if sold_individually { 1.0 } else { request.quantity };
+
+    // Steps 5.7–5.10, on the loaded product (the parent when a parent id was sent).
+    if !catalog.is_purchasable(loaded) {
+        return Err(named(CartError::CannotBePurchased { name: name.clone() }, loaded));
+    }
+    if !catalog.is_in_stock(loaded) {
+        return Err(named(CartError::OutOfStock { name: name.clone() }, loaded));
+    }
+    if !catalog.has_enough_stock(loaded, quantity) {
+        let stock = catalog.stock_quantity(loaded);
+        return Err(named(CartError::NotEnoughInStock { quantity, name: name.clone(), stock }, loaded));
+    }
+    if catalog.managing_stock(loaded) {
+        let in_cart = quantity_of_stock_owner(cart, catalog, catalog.stock_owner(loaded).id);
+        if in_cart > 0.0 && !catalog.has_enough_stock(loaded, in_cart + quantity) {
+            let stock = catalog.stock_quantity(loaded);
+            return Err(named(CartError::NotEnoughStockRemaining { name: name.clone(), stock, in_cart }, loaded));
+        }
+    }
+
+    // Step 6: WooCommerce's add-to-cart (§J.3), which refuses with a notice or silently.
+    if quantity <= 0.0 {
+        return Err(V1AddError::Refused { name });
+    }
+    let line_product = variation.unwrap_or(loaded);
+    if line_product.id != loaded.id {
+        let line_name = catalog.display_name(line_product);
+        let refusal = if !catalog.is_purchasable(line_product) {
+            Some("Sorry, this product cannot be purchased.".to_string())
+        } else if !catalog.is_in_stock(line_product) {
+            Some(format!("You cannot add &quot;{line_name}&quot; to the cart because the product is out of stock."))
+        } else if !catalog.has_enough_stock(line_product, quantity) {
+            Some(format!(
+                "You cannot add that amount of &quot;{line_name}&quot; to the cart because there is not enough stock ({} remaining).",
+                php_number(catalog.stock_quantity(line_product))
+            ))
+        } else {
+            None
+        };
+        if let Some(message) = refusal {
+            cart.notices.push(NoticeKind::Error, message);
+            return Err(V1AddError::Refused { name });
+        }
+    }
+    let variation_map = match variation {
+        Some(v) => normalise_variation(parent, v, &request.variation),
+        None => IndexMap::new(),
+    };
+    let product_id = if variation.is_some() { parent.id } else { loaded.id };
+    let variation_id = variation.map(|v| v.id).unwrap_or(0);
+    let key = item_key(product_id, variation_id, &variation_map, &request.item_data);
+    if let Some(existing) = cart.lines.get_mut(&key) {
+        if sold_individually && existing.quantity > 0.0 {
+            cart.notices.push(
+                NoticeKind::Error,
+                format!(
+                    "<a href=\"{}\" class=\"button wc-forward\">View cart</a> You cannot add another \"{}\" to your cart.",
+                    request.cart_url,
+                    catalog.display_name(line_product)
+                ),
+            );
+            return Err(V1AddError::Refused { name });
+        }
+        existing.quantity += quantity;
+    } else {
+        let mut item_data = request.item_data.clone();
+        item_data.retain(|k, _| !RESERVED_LINE_FIELDS.contains(&k.as_str()));
+        cart.lines.insert(
+            key.clone(),
+            CartLine {
+                key: key.clone(),
+                product_id,
+                variation_id,
+                variation: variation_map,
+                quantity,
+                data_hash: data_hash(line_product),
+                item_data,
+                line_tax_data: LineTaxData::default(),
+                line_subtotal: 0.0,
+                line_subtotal_tax: 0.0,
+                line_total: 0.0,
+                line_tax: 0.0,
+            },
+        );
+    }
+    let title = catalog.get(product_id).map(|p| p.name.clone()).unwrap_or_default();
+    Ok(Added { key, title })
+}
+
+/// v1 update (§C.3.8 POST steps 2–7; a negative quantity is the caller's remove). No
+/// minimum: a quantity of 0 is stored as 0 and the line is dropped, silently, on the next
+/// load (§C.1.1). Returns the change and the line product's display name.
+pub fn update_quantity_v1(
+    cart: &mut Cart,
+    catalog: &Catalog,
+    key: &str,
+    quantity: f64,
+) -> Result<(QuantityChange, String), CartError> {
+    if key == "0" {
+        return Err(CartError::CartItemKeyRequired);
+    }
+    let line = cart.lines.get_mut(key).ok_or(CartError::ItemNotInCart)?;
+    let product = catalog.get(line.product_ref()).ok_or(CartError::ItemNotInCart)?;
+    let name = catalog.display_name(product);
+    if !catalog.has_enough_stock(product, quantity) {
+        return Err(CartError::NotEnoughInStockForUpdate { quantity, name, stock: catalog.stock_quantity(product) });
+    }
+    if catalog.sold_individually(product) && quantity > 1.0 {
+        return Err(CartError::CanNotIncreaseQuantity { name });
+    }
+    let change = if quantity > line.quantity {
+        QuantityChange::Increased
+    } else if quantity < line.quantity {
+        QuantityChange::Decreased
+    } else {
+        QuantityChange::Unchanged
+    };
+    line.quantity = quantity;
+    Ok((change, name))
+}
+
+/// v1 remove (§C.3.8 DELETE steps 1–4): "no items" is checked before the key, and a key
+/// that is not a current line — removed or unknown — is `ItemNotInCart`.
+pub fn remove_item_v1(cart: &mut Cart, key: &str) -> Result<(), CartError> {
+    if cart.lines.is_empty() || cart.item_count() <= 0.0 {
+        return Err(CartError::NoItems);
+    }
+    if key == "0" {
+        return Err(CartError::CartItemKeyRequired);
+    }
+    let line = cart.lines.shift_remove(key).ok_or(CartError::ItemNotInCart)?;
+    cart.removed.insert(key.to_string(), line);
+    Ok(())
+}
+
+/// v1 restore (§C.3.8 GET steps 1–3): any key that is not among the removed items is
+/// `CanNotRestoreItem`.
+pub fn restore_item_v1(cart: &mut Cart, key: &str) -> Result<(), CartError> {
+    if key == "0" {
+        return Err(CartError::CartItemKeyRequired);
+    }
+    let line = cart.removed.shift_remove(key).ok_or(CartError::CanNotRestoreItem)?;
+    cart.lines.insert(key.to_string(), line);
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,9 +1,11 @@
 //! Store settings: the WooCommerce options the cart depends on (CONTRACT §J.0.6), tax rates,
-//! shipping zones and coupons. This is also the shape of the TOML settings file; every field
+//! shipping zones, coupons and the users declared with the store. This is also the shape of the TOML settings file; every field
 //! has WooCommerce's default so a file only needs what differs.
 
 use indexmap::IndexMap;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::cart::Address;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -17,6 +19,10 @@ pub struct Settings {
     pub tax: TaxSettings,
     pub shipping: ShippingSettings,
     pub coupons: CouponSettings,
+    /// Users declared with the store (`[[users]]`), imported into the user store by
+    /// `cartd import settings`; not kept with the stored settings.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub users: Vec<SettingsUser>,
 }
 
 impl Default for Settings {
@@ -30,6 +36,7 @@ impl Default for Settings {
             tax: TaxSettings::default(),
             shipping: ShippingSettings::default(),
             coupons: CouponSettings::default(),
+            users: Vec::new(),
         }
     }
 }
@@ -502,4 +509,74 @@ impl Default for Coupon {
             email_restrictions: Vec::new(),
         }
     }
+}
+
+/// A user of the settings file, with an explicit id: a customer's cart key is their id, so it
+/// must not change between imports.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SettingsUser {
+    /// WordPress user id, 1 or more (required).
+    pub id: u64,
+    pub login: String,
+    pub email: String,
+    /// Empty: the login.
+    pub display_name: String,
+    /// `administrator`, `shop_manager` or `customer`.
+    pub role: String,
+    /// An argon2id, phpass (`$P$`), WordPress bcrypt (`$wp$2y$`) or bcrypt hash; never a
+    /// plain password.
+    pub password_hash: String,
+    #[serde(deserialize_with = "partial_address")]
+    pub billing: Address,
+    #[serde(deserialize_with = "partial_address")]
+    pub shipping: Address,
+}
+
+impl Default for SettingsUser {
+    fn default() -> Self {
+        SettingsUser {
+            id: 0,
+            login: String::new(),
+            email: String::new(),
+            display_name: String::new(),
+            role: "customer".into(),
+            password_hash: String::new(),
+            billing: Address::default(),
+            shipping: Address::default(),
+        }
+    }
+}
+
+/// An [`Address`] in which every field may be left out (and no unknown field is accepted).
+fn partial_address<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Address, D::Error> {
+    #[derive(Default, Deserialize)]
+    #[serde(default, deny_unknown_fields)]
+    struct Partial {
+        first_name: String,
+        last_name: String,
+        company: String,
+        country: String,
+        address_1: String,
+        address_2: String,
+        city: String,
+        state: String,
+        postcode: String,
+        phone: String,
+        email: String,
+    }
+    let p = Partial::deserialize(deserializer)?;
+    Ok(Address {
+        first_name: p.first_name,
+        last_name: p.last_name,
+        company: p.company,
+        country: p.country,
+        address_1: p.address_1,
+        address_2: p.address_2,
+        city: p.city,
+        state: p.state,
+        postcode: p.postcode,
+        phone: p.phone,
+        email: p.email,
+    })
 }

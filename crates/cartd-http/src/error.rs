@@ -13,15 +13,21 @@ pub struct ApiError {
     /// Whether the `Allow` header of the matched route goes with this error (parameter and
     /// handler errors yes; routing, auth and guard errors no).
     pub with_allow: bool,
+    /// Seconds for a `Retry-After` header (rate limiting).
+    pub retry_after: Option<i64>,
 }
 
 impl ApiError {
+    /// An error with a prepared body; the route's `Allow` header goes with it.
+    pub fn with_body(status: StatusCode, body: Value) -> ApiError {
+        ApiError { status, body, with_allow: true, retry_after: None }
+    }
+
     pub fn new(status: u16, code: &str, message: &str) -> ApiError {
-        ApiError {
-            status: StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-            body: cocart_wire::errors::error(code, message, status),
-            with_allow: true,
-        }
+        ApiError::with_body(
+            StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            cocart_wire::errors::error(code, message, status),
+        )
     }
 
     pub fn no_route() -> ApiError {
@@ -32,25 +38,17 @@ impl ApiError {
     }
 
     pub fn missing_params(names: &[&str]) -> ApiError {
-        ApiError { status: StatusCode::BAD_REQUEST, body: cocart_wire::errors::missing_params(names), with_allow: true }
+        ApiError::with_body(StatusCode::BAD_REQUEST, cocart_wire::errors::missing_params(names))
     }
 
     /// `failures`: parameter name and, for type errors, the type message (validator
     /// failures have none).
     pub fn invalid_params(failures: &[(&str, Option<String>)]) -> ApiError {
-        ApiError {
-            status: StatusCode::BAD_REQUEST,
-            body: cocart_wire::errors::invalid_params(failures),
-            with_allow: true,
-        }
+        ApiError::with_body(StatusCode::BAD_REQUEST, cocart_wire::errors::invalid_params(failures))
     }
 
     pub fn invalid_json(code: i64, message: &str) -> ApiError {
-        ApiError {
-            status: StatusCode::BAD_REQUEST,
-            body: cocart_wire::errors::invalid_json(code, message),
-            with_allow: true,
-        }
+        ApiError::with_body(StatusCode::BAD_REQUEST, cocart_wire::errors::invalid_json(code, message))
     }
 
     pub fn payload_too_large() -> ApiError {

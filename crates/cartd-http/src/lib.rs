@@ -3,11 +3,13 @@
 //! validation, handler, then the standard headers, CORS and cookies. Handlers live in `v2`
 //! and only extract, call the use case and pick the wire shape.
 
+pub mod auth;
 pub mod config;
 pub mod error;
 pub mod params;
 pub mod routes;
 pub mod session;
+mod v1;
 mod v2;
 
 use std::sync::Arc;
@@ -19,7 +21,7 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header}
 use axum::response::{IntoResponse, Response};
 use cartd_app::carts::Carts;
 use cartd_app::catalog::CatalogHandle;
-use cartd_store::{CartStore, CatalogStore};
+use cartd_store::{CartStore, CatalogStore, UserStore};
 use serde_json::Value;
 
 pub use config::{CorsConfig, HttpConfig};
@@ -33,6 +35,8 @@ pub struct AppState<S> {
     pub config: HttpConfig,
     pub carts: Carts<S>,
     pub catalog: Arc<CatalogHandle>,
+    pub auth: cartd_app::auth::login::Authenticator,
+    pub auth_config: auth::AuthConfig,
 }
 
 /// A handler's successful answer.
@@ -91,7 +95,7 @@ pub fn unix_now() -> i64 {
 }
 
 /// Build the application router with its middleware.
-pub fn router<S: CartStore + CatalogStore>(state: Arc<AppState<S>>, request_timeout: Duration) -> axum::Router {
+pub fn router<S: CartStore + CatalogStore + UserStore>(state: Arc<AppState<S>>, request_timeout: Duration) -> axum::Router {
     axum::Router::new()
         .fallback(handle::<S>)
         .with_state(state)
@@ -154,9 +158,11 @@ struct ResponseMeta<'a> {
     session: Option<&'a Session>,
     cookies: Vec<String>,
     cocart_path: bool,
+    /// Authenticated responses carry WordPress's no-cache headers.
+    no_cache: bool,
 }
 
-async fn handle<S: CartStore + CatalogStore>(State(state): State<Arc<AppState<S>>>, request: Request) -> Response {
+async fn handle<S: CartStore + CatalogStore + UserStore>(State(state): State<Arc<AppState<S>>>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let config = &state.config;
     let now = unix_now();
@@ -173,6 +179,7 @@ async fn handle<S: CartStore + CatalogStore>(State(state): State<Arc<AppState<S>
         session: None,
         cookies: Vec::new(),
         cocart_path: path.starts_with("/wp-json/cocart/"),
+        no_cache: false,
     };
     let rest_path = path.strip_prefix("/wp-json").unwrap_or("");
     let route = if path.starts_with("/wp-json/") { match_route(rest_path) } else { None };
@@ -183,6 +190,20 @@ async fn handle<S: CartStore + CatalogStore>(State(state): State<Arc<AppState<S>
         return finish(&meta, Err(error), head);
     };
     let method = if head { "GET" } else { method };
+
+    // Credentials are checked before routing: wrong ones fail on every path (§A.8).
+    let bytes = match axum::body::to_bytes(body, config.max_body_bytes).await {
+        Ok(b) => b,
+        Err(_) => return finish(&meta, Err(ApiError::payload_too_large()), head),
+    };
+    if is_form(&parts.headers) && matches!(method, "POST" | "PUT" | "PATCH" | "DELETE") {
+        params.form = params::parse_urlencoded(&bytes);
+    }
+    let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0);
+    let user = match authenticate(&state, &parts.headers, &params, method, peer, now).await {
+        Ok(user) => user,
+        Err(error) => return finish(&meta, Err(error), head),
+    };
 
     let Some(route) = route else {
         return finish(&meta, Err(ApiError::no_route()), head);
@@ -195,24 +216,25 @@ async fn handle<S: CartStore + CatalogStore>(State(state): State<Arc<AppState<S>
         return finish(&meta, Err(ApiError::no_route()), head);
     }
     meta.allow = Some(route.methods());
-
-    let bytes = match axum::body::to_bytes(body, config.max_body_bytes).await {
-        Ok(b) => b,
-        Err(_) => return finish(&meta, Err(ApiError::payload_too_large()), head),
-    };
-    if let Err(error) = parse_body(&mut params, &parts.headers, method, &bytes) {
+    if let Err(error) = parse_json_body(&mut params, &parts.headers, &bytes) {
         return finish(&meta, Err(error), head);
     }
 
-    let session = match session::resolve(config, &state.carts.expiry, &params, &parts.headers, now) {
+    meta.no_cache = user.is_some();
+    let user_id = user.as_ref().map(|u| u.id);
+    let session = match session::resolve(config, &state.carts.expiry, &params, &parts.headers, user_id, now) {
         Ok(s) => s,
         Err(error) => return finish(&meta, Err(error), head),
     };
+    if let Some(envelope) = cart_key_guard(&state, &session, user_id).await {
+        return envelope;
+    }
     if let Route::Item(key) = &route {
         params.path.insert("item_key".into(), Value::String(key.clone()));
     }
-    let mut ctx = Ctx { method, route, params, session, now, user: None };
+    let mut ctx = Ctx { method, route, params, session, now, user };
     let outcome = match params::validate(&ctx.params, ctx.route.args(method)) {
+        Ok(()) if matches!(ctx.route, Route::V1(_)) => v1::dispatch(&state, &mut ctx).await,
         Ok(()) => v2::dispatch(&state, &mut ctx).await,
         Err(error) => Outcome::from_result(Err(error), v2::cookie_state_of_stored(&state, &ctx).await),
     };
@@ -221,28 +243,75 @@ async fn handle<S: CartStore + CatalogStore>(State(state): State<Arc<AppState<S>
     finish(&meta, outcome.result, head)
 }
 
-fn parse_body(params: &mut Params, headers: &HeaderMap, method: &str, bytes: &Bytes) -> Result<(), ApiError> {
-    if is_json(headers) {
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Ok(());
+/// §F: the authenticated user, `None` for a guest, or the error that ends the request.
+async fn authenticate<S: CartStore + CatalogStore + UserStore>(
+    state: &AppState<S>,
+    headers: &HeaderMap,
+    params: &Params,
+    method: &str,
+    peer: Option<std::net::SocketAddr>,
+    now: i64,
+) -> Result<Option<Arc<cartd_store::User>>, ApiError> {
+    use cartd_app::auth::login::{AuthOutcome, Credential};
+    let Some(credential) = auth::credential(headers, params, method) else { return Ok(None) };
+    if !matches!(credential, Credential::Bearer(_)) && !auth::transport_allows_secrets(&state.auth_config, peer, headers) {
+        return Err(auth::tls_required());
+    }
+    let address = peer.map(|p| p.ip()).unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+    match state.auth.authenticate(state.carts.store(), credential, method, address, now).await {
+        AuthOutcome::User(user) => Ok(Some(Arc::new(user))),
+        AuthOutcome::Guest => Ok(None),
+        failure => Err(auth::failure(failure)),
+    }
+}
+
+/// §C.1.2: a guest may not use a registered customer's id as cart key, and a customer may
+/// not send their own id. Answered with WordPress's bare `wp_send_json_error` envelope.
+async fn cart_key_guard<S: CartStore + CatalogStore + UserStore>(
+    state: &AppState<S>,
+    session: &Session,
+    user_id: Option<u64>,
+) -> Option<Response> {
+    use cocart_wire::sessions::{already_authenticating_user, must_authenticate_user};
+    let raw = session.raw_key.as_deref().map(str::trim);
+    let (status, body) = match user_id {
+        Some(id) if raw == Some(id.to_string().as_str()) => already_authenticating_user(),
+        Some(_) => return None,
+        None => {
+            let key = raw.or(session.cookie_key.as_deref())?;
+            if !cartd_domain::php::is_numeric(key) {
+                return None;
+            }
+            let id = cartd_domain::php::intval(key);
+            if id < 1 || !matches!(state.carts.store().user_by_id(id as u64).await, Ok(Some(_))) {
+                return None;
+            }
+            must_authenticate_user()
         }
-        match serde_json::from_slice::<Value>(bytes) {
-            Ok(Value::Object(map)) => params.json = map,
-            Ok(_) => {}
-            Err(_) => return Err(ApiError::invalid_json(4, "Syntax error")),
-        }
-    } else if is_form(headers) && matches!(method, "POST" | "PUT" | "PATCH" | "DELETE") {
-        params.form = params::parse_urlencoded(bytes);
+    };
+    Some(json_response(StatusCode::from_u16(status).unwrap_or(StatusCode::FORBIDDEN), &body))
+}
+
+/// A JSON body's parameters (§A.2): only with a JSON content type; an empty body or a
+/// non-object contributes none; malformed JSON is `rest_invalid_json`.
+fn parse_json_body(params: &mut Params, headers: &HeaderMap, bytes: &Bytes) -> Result<(), ApiError> {
+    if !is_json(headers) || bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(());
+    }
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(Value::Object(map)) => params.json = map,
+        Ok(_) => {}
+        Err(_) => return Err(ApiError::invalid_json(4, "Syntax error")),
     }
     Ok(())
 }
 
 fn finish(meta: &ResponseMeta<'_>, result: Result<Reply, ApiError>, head: bool) -> Response {
-    let (status, body, with_allow) = match result {
-        Ok(Reply::Json(value)) => (StatusCode::OK, cocart_wire::php_json::to_vec(&value), true),
-        Ok(Reply::Raw(bytes)) => (StatusCode::OK, bytes.to_vec(), true),
-        Ok(Reply::Encoded(bytes)) => (StatusCode::OK, bytes, true),
-        Err(error) => (error.status, cocart_wire::php_json::to_vec(&error.body), error.with_allow),
+    let (status, body, with_allow, retry_after) = match result {
+        Ok(Reply::Json(value)) => (StatusCode::OK, cocart_wire::php_json::to_vec(&value), true, None),
+        Ok(Reply::Raw(bytes)) => (StatusCode::OK, bytes.to_vec(), true, None),
+        Ok(Reply::Encoded(bytes)) => (StatusCode::OK, bytes, true, None),
+        Err(error) => (error.status, cocart_wire::php_json::to_vec(&error.body), error.with_allow, error.retry_after),
     };
     let mut response = Response::new(if head { Body::empty() } else { Body::from(body) });
     *response.status_mut() = status;
@@ -287,6 +356,15 @@ fn finish(meta: &ResponseMeta<'_>, result: Result<Reply, ApiError>, head: bool) 
             HeaderName::from_static("cocart-api-cart-expiration"),
             HeaderValue::from(session.expiry.expiration),
         );
+    }
+    if meta.no_cache {
+        headers.insert(header::EXPIRES, HeaderValue::from_static("Wed, 11 Jan 1984 05:00:00 GMT"));
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache, must-revalidate, max-age=0"));
+    }
+    if let Some(seconds) = retry_after
+        && let Ok(v) = HeaderValue::from_str(&seconds.to_string())
+    {
+        headers.insert(header::RETRY_AFTER, v);
     }
     apply_cors(headers, meta);
     for cookie in &meta.cookies {

@@ -18,6 +18,98 @@ pub enum Route {
     Calculate,
     Clear,
     Totals,
+    Login,
+    Logout,
+    /// A CoCart API v1 route (`/cocart/v1/...`, CONTRACT §B.2).
+    V1(V1Route),
+}
+
+/// The v1 routes (§B.2), in registration order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum V1Route {
+    /// `GET /cocart/v1`, the namespace index.
+    Index,
+    /// `GET get-cart`.
+    GetCart,
+    /// `GET get-cart/{id}` (`[\w]+`), the id as sent.
+    CartInSession(String),
+    /// `GET get-cart/customer/{id}` (`[\d]+`), the id as sent.
+    CustomerCart(String),
+    /// `POST add-item`.
+    AddItem,
+    /// `POST calculate`.
+    Calculate,
+    /// `POST clear`.
+    Clear,
+    /// `GET count-items`.
+    CountItems,
+    /// `item`: GET = restore, POST = update, DELETE = remove.
+    Item,
+    /// `POST logout`.
+    Logout,
+    /// `GET totals`.
+    Totals,
+}
+
+impl V1Route {
+    fn methods(&self) -> &'static [&'static str] {
+        match self {
+            V1Route::Index
+            | V1Route::GetCart
+            | V1Route::CartInSession(_)
+            | V1Route::CustomerCart(_)
+            | V1Route::CountItems
+            | V1Route::Totals => &["GET"],
+            V1Route::AddItem | V1Route::Calculate | V1Route::Clear | V1Route::Logout => &["POST"],
+            V1Route::Item => &["GET", "POST", "DELETE"],
+        }
+    }
+
+    fn name(&self) -> String {
+        let path = match self {
+            V1Route::Index => "",
+            V1Route::GetCart => "/get-cart",
+            V1Route::CartInSession(id) => return format!("/cocart/v1/get-cart/{id}"),
+            V1Route::CustomerCart(id) => return format!("/cocart/v1/get-cart/customer/{id}"),
+            V1Route::AddItem => "/add-item",
+            V1Route::Calculate => "/calculate",
+            V1Route::Clear => "/clear",
+            V1Route::CountItems => "/count-items",
+            V1Route::Item => "/item",
+            V1Route::Logout => "/logout",
+            V1Route::Totals => "/totals",
+        };
+        format!("/cocart/v1{path}")
+    }
+
+    /// Declared arguments, as the 3.0.17 v1 index lists them.
+    fn args(&self, method: &str) -> &'static [Arg] {
+        const CART: [Arg; 2] = [Arg::new("cart_key", Kind::String), Arg::new("thumb", Kind::Boolean)];
+        const ADD_ITEM: [Arg; 6] = [
+            Arg::new("product_id", Kind::String),
+            // Required, but it has a default (1), so it is never missing.
+            Arg::new("quantity", Kind::Float).numeric(),
+            Arg::new("variation_id", Kind::Integer),
+            Arg::new("variation", Kind::Object),
+            Arg::new("cart_item_data", Kind::Object),
+            Arg::new("return_cart", Kind::Boolean),
+        ];
+        const CALCULATE: [Arg; 1] = [Arg::new("return", Kind::Boolean)];
+        const COUNT: [Arg; 1] = [Arg::new("return", Kind::String)];
+        const ITEM: [Arg; 2] = [Arg::new("cart_item_key", Kind::String), Arg::new("return_cart", Kind::Boolean)];
+        const ITEM_UPDATE: [Arg; 3] = [ITEM[0], ITEM[1], Arg::new("quantity", Kind::Float).numeric()];
+        const TOTALS: [Arg; 1] = [Arg::new("html", Kind::Boolean)];
+        match (self, method) {
+            (V1Route::GetCart | V1Route::CartInSession(_) | V1Route::CustomerCart(_), _) => &CART,
+            (V1Route::AddItem, _) => &ADD_ITEM,
+            (V1Route::Calculate, _) => &CALCULATE,
+            (V1Route::CountItems, _) => &COUNT,
+            (V1Route::Item, "POST") => &ITEM_UPDATE,
+            (V1Route::Item, _) => &ITEM,
+            (V1Route::Totals, _) => &TOTALS,
+            (V1Route::Index | V1Route::Clear | V1Route::Logout, _) => &[],
+        }
+    }
 }
 
 impl Route {
@@ -25,8 +117,9 @@ impl Route {
     pub fn methods(&self) -> &'static [&'static str] {
         match self {
             Route::V2Index | Route::Store | Route::Cart | Route::Items | Route::ItemsCount | Route::Totals => &["GET"],
-            Route::AddItem | Route::AddItems | Route::Calculate | Route::Clear => &["POST"],
+            Route::AddItem | Route::AddItems | Route::Calculate | Route::Clear | Route::Login | Route::Logout => &["POST"],
             Route::Item(_) => &["GET", "POST", "DELETE", "PUT", "PATCH"],
+            Route::V1(route) => route.methods(),
         }
     }
 
@@ -44,6 +137,9 @@ impl Route {
             Route::Calculate => "/cart/calculate",
             Route::Clear => "/cart/clear",
             Route::Totals => "/cart/totals",
+            Route::Login => "/login",
+            Route::Logout => "/logout",
+            Route::V1(route) => return route.name(),
         };
         format!("/cocart/v2{path}")
     }
@@ -100,6 +196,7 @@ impl Route {
             (Route::Calculate, _) => &CALCULATE,
             (Route::Clear, _) => &CLEAR,
             (Route::Totals, _) => &TOTALS,
+            (Route::V1(route), _) => route.args(method),
             _ => &[],
         }
     }
@@ -109,6 +206,9 @@ impl Route {
 pub fn match_route(rest_path: &str) -> Option<Route> {
     let path = rest_path.strip_suffix('/').unwrap_or(rest_path);
     let lower = path.to_ascii_lowercase();
+    if let Some(tail) = lower.strip_prefix("/cocart/v1") {
+        return match_v1(path, tail).map(Route::V1);
+    }
     let tail = lower.strip_prefix("/cocart/v2")?;
     Some(match tail {
         "" => Route::V2Index,
@@ -121,6 +221,8 @@ pub fn match_route(rest_path: &str) -> Option<Route> {
         "/cart/calculate" => Route::Calculate,
         "/cart/clear" => Route::Clear,
         "/cart/totals" => Route::Totals,
+        "/login" => Route::Login,
+        "/logout" => Route::Logout,
         _ => {
             let key = tail.strip_prefix("/cart/item/")?;
             if key.is_empty() || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
@@ -128,6 +230,34 @@ pub fn match_route(rest_path: &str) -> Option<Route> {
             }
             // Keep the key exactly as sent (only the route literal is case-insensitive).
             Route::Item(path[path.len() - key.len()..].to_string())
+        }
+    })
+}
+
+/// The part after `/cocart/v1` (lower-cased in `tail`; ids are taken from `path` as sent).
+fn match_v1(path: &str, tail: &str) -> Option<V1Route> {
+    Some(match tail {
+        "" => V1Route::Index,
+        "/get-cart" => V1Route::GetCart,
+        "/add-item" => V1Route::AddItem,
+        "/calculate" => V1Route::Calculate,
+        "/clear" => V1Route::Clear,
+        "/count-items" => V1Route::CountItems,
+        "/item" => V1Route::Item,
+        "/logout" => V1Route::Logout,
+        "/totals" => V1Route::Totals,
+        _ => {
+            let id = tail.strip_prefix("/get-cart/")?;
+            let as_sent = || path[path.len() - id.len()..].to_string();
+            // `get-cart/(?P<id>[\w]+)` is registered first, so `get-cart/customer` is a key.
+            if !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+                return Some(V1Route::CartInSession(as_sent()));
+            }
+            let customer = id.strip_prefix("customer/")?;
+            if customer.is_empty() || !customer.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            V1Route::CustomerCart(customer.to_string())
         }
     })
 }
@@ -145,5 +275,24 @@ mod tests {
         assert_eq!(match_route("/cocart/v2/cart/item"), None);
         assert_eq!(match_route("/cocart/v9/cart"), None);
         assert_eq!(match_route("/cocart/v2/cart//"), None);
+    }
+
+    #[test]
+    fn v1_matching() {
+        let v1 = |r| Some(Route::V1(r));
+        assert_eq!(match_route("/cocart/v1"), v1(V1Route::Index));
+        assert_eq!(match_route("/cocart/v1/"), v1(V1Route::Index));
+        assert_eq!(match_route("/cocart/v1/Get-Cart"), v1(V1Route::GetCart));
+        assert_eq!(match_route("/cocart/v1/get-cart/AbC_1"), v1(V1Route::CartInSession("AbC_1".into())));
+        assert_eq!(match_route("/cocart/v1/get-cart/customer"), v1(V1Route::CartInSession("customer".into())));
+        assert_eq!(match_route("/cocart/v1/get-cart/customer/12"), v1(V1Route::CustomerCart("12".into())));
+        assert_eq!(match_route("/cocart/v1/get-cart/customer/1a"), None);
+        assert_eq!(match_route("/cocart/v1/get-cart/a-b"), None);
+        assert_eq!(match_route("/cocart/v1/item/abc"), None);
+        assert_eq!(match_route("/cocart/v1/ITEM/"), v1(V1Route::Item));
+        assert_eq!(match_route("/cocart/v1/cart"), None);
+        assert_eq!(Route::V1(V1Route::Item).methods(), ["GET", "POST", "DELETE"]);
+        assert_eq!(Route::V1(V1Route::Item).args("POST").len(), 3);
+        assert_eq!(Route::V1(V1Route::CustomerCart("7".into())).name(), "/cocart/v1/get-cart/customer/7");
     }
 }

@@ -29,6 +29,12 @@ pub struct Session {
     pub request_cookie: Option<String>,
     pub request_items_in_cart: Option<String>,
     pub request_cart_hash: Option<String>,
+    /// The raw `cart_key` the request sent, if any (the cart-key guard reads it unnormalised).
+    pub raw_key: Option<String>,
+    /// The key of a valid cookie, if any.
+    pub cookie_key: Option<String>,
+    /// For an authenticated request: a guest cart (cookie or `cart_key`) to merge in (POLICY §2).
+    pub guest_key: Option<String>,
 }
 
 fn cookie_hash(secret: &str, key: &str, expiration: i64) -> String {
@@ -94,12 +100,13 @@ pub fn new_guest_key() -> String {
     hex::encode(bytes)
 }
 
-/// §E.2: resolve the session of a guest request.
+/// §E.2: resolve the session of a request; `user_id` is the authenticated user's id.
 pub fn resolve(
     config: &HttpConfig,
     policy: &ExpiryPolicy,
     params: &Params,
     headers: &HeaderMap,
+    user_id: Option<u64>,
     now: i64,
 ) -> Result<Session, ApiError> {
     let cookie = if config.cookies_enabled { request_cookie(headers, &config.cookie_name) } else { None };
@@ -110,19 +117,31 @@ pub fn resolve(
         Some(CleanKey::Key(k)) => Some(k),
         Some(CleanKey::Absent) | None => None,
     };
-    let (key, cookie_expiry) = match (&requested, &valid_cookie) {
+    let (mut key, mut cookie_expiry) = match (&requested, &valid_cookie) {
         (Some(k), Some((ck, e))) if k == ck => (k.clone(), Some(*e)),
         (Some(k), _) => (k.clone(), None),
         (None, Some((ck, e))) => (ck.clone(), Some(*e)),
         (None, None) => (new_guest_key(), None),
     };
+    // A customer's cart key is their user id; a guest cart they bring along is merged in.
+    let mut guest_key = None;
+    if let Some(id) = user_id {
+        let own = id.to_string();
+        if requested.is_some() || valid_cookie.is_some() {
+            guest_key = Some(key.clone()).filter(|k| *k != own);
+        }
+        if guest_key.is_some() || valid_cookie.as_ref().is_some_and(|(ck, _)| *ck != own) {
+            cookie_expiry = None;
+        }
+        key = own;
+    }
     let (expiry, _) = policy.refresh(now, cookie_expiry);
     let header_key = match raw.as_deref() {
         Some(_) => requested.clone(),
         None => Some(key.clone()),
     }
     .filter(|k| !k.is_empty() && k != "0");
-    let echo_key = raw.unwrap_or_else(|| key.clone());
+    let echo_key = if user_id.is_some() { key.clone() } else { raw.clone().unwrap_or_else(|| key.clone()) };
     Ok(Session {
         key,
         echo_key,
@@ -131,6 +150,9 @@ pub fn resolve(
         request_cookie: cookie.filter(|_| valid_cookie.is_some()),
         request_items_in_cart: request_cookie(headers, "woocommerce_items_in_cart"),
         request_cart_hash: request_cookie(headers, "woocommerce_cart_hash"),
+        raw_key: raw,
+        cookie_key: valid_cookie.map(|(k, _)| k),
+        guest_key,
     })
 }
 
@@ -139,6 +161,8 @@ pub fn resolve(
 pub struct CartCookieState {
     pub non_empty: bool,
     pub cart_hash: String,
+    /// Logout: delete the CoCart cookie whatever the request carried.
+    pub delete_session_cookie: bool,
 }
 
 fn http_date(unix: i64) -> String {
@@ -174,6 +198,10 @@ fn delete_cookie(name: &str, samesite: bool) -> String {
 pub fn response_cookies(config: &HttpConfig, session: &Session, cart: &CartCookieState, now: i64) -> Vec<String> {
     let mut out = Vec::new();
     if !config.cookies_enabled {
+        return out;
+    }
+    if cart.delete_session_cookie {
+        out.push(delete_cookie(&config.cookie_name, true));
         return out;
     }
     if cart.non_empty {

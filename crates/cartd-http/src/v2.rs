@@ -13,7 +13,7 @@ use cartd_domain::ops::{
 };
 use cartd_domain::php::{floatval, php_trim, strip_tags};
 use cartd_domain::totals::CartTotals;
-use cartd_store::{CartStore, CatalogStore};
+use cartd_store::{CartStore, CatalogStore, UserStore};
 use rand::seq::SliceRandom;
 use serde_json::{Map, Value, json};
 
@@ -21,7 +21,7 @@ use crate::error::ApiError;
 use crate::session::CartCookieState;
 use crate::{AppState, Ctx, Outcome, Reply, Route};
 
-pub(crate) async fn dispatch<S: CartStore + CatalogStore>(state: &Arc<AppState<S>>, ctx: &mut Ctx) -> Outcome {
+pub(crate) async fn dispatch<S: CartStore + CatalogStore + UserStore>(state: &Arc<AppState<S>>, ctx: &mut Ctx) -> Outcome {
     match (&ctx.route, ctx.method) {
         (Route::V2Index, _) => {
             let body = cocart_wire::index::v2_index(&state.config.site_url);
@@ -44,6 +44,9 @@ pub(crate) async fn dispatch<S: CartStore + CatalogStore>(state: &Arc<AppState<S
         (Route::Calculate, _) => calculate(state, ctx).await,
         (Route::Clear, _) => clear(state, ctx).await,
         (Route::Totals, _) => totals(state, ctx).await,
+        (Route::Login, _) => login(state, ctx).await,
+        (Route::Logout, _) => logout(state, ctx).await,
+        (Route::V1(_), _) => crate::v1::dispatch(state, ctx).await,
     }
 }
 
@@ -78,7 +81,7 @@ fn cookie_state(tx: &mut CartTx<'_>) -> CartCookieState {
     if tx.cart.lines.is_empty() {
         return CartCookieState::default();
     }
-    CartCookieState { non_empty: true, cart_hash: tx.cart_hash().to_string() }
+    CartCookieState { non_empty: true, cart_hash: tx.cart_hash().to_string(), delete_session_cookie: false }
 }
 
 /// The cookie state of a route that does not otherwise touch the cart.
@@ -92,7 +95,7 @@ pub(crate) async fn cookie_state_of_stored<S: CartStore + CatalogStore>(
     if record.cart.lines.is_empty() {
         return CartCookieState::default();
     }
-    CartCookieState { non_empty: true, cart_hash: record.cart_hash }
+    CartCookieState { non_empty: true, cart_hash: record.cart_hash, delete_session_cookie: false }
 }
 
 fn cross_sells(tx: &CartTx<'_>) -> Vec<ProductId> {
@@ -406,4 +409,30 @@ async fn totals<S: CartStore + CatalogStore>(state: &Arc<AppState<S>>, ctx: &Ctx
         Ok(Reply::Json(cocart_wire::totals::totals_object(&record, html, &tx.snapshot.settings.currency)))
     })
     .await
+}
+
+/// §C.2.14: "login" only confirms the credentials sent with the request.
+async fn login<S: CartStore + CatalogStore>(state: &Arc<AppState<S>>, ctx: &Ctx) -> Outcome {
+    let cart = cookie_state_of_stored(state, ctx).await;
+    let Some(user) = &ctx.user else {
+        let (status, body) = cocart_wire::sessions::rest_not_authorized();
+        let error = ApiError {
+            with_allow: false,
+            ..ApiError::with_body(axum::http::StatusCode::from_u16(status).unwrap_or(axum::http::StatusCode::UNAUTHORIZED), body)
+        };
+        return Outcome::from_result(Err(error), cart);
+    };
+    let roles: Vec<&str> = user.roles.iter().map(String::as_str).collect();
+    let body = cocart_wire::sessions::login_object(user.id, &user.display_name, &roles);
+    Outcome::from_result(Ok(Reply::Json(body)), cart)
+}
+
+/// §C.2.15: destroy the session's stored cart and its cookie.
+async fn logout<S: CartStore + CatalogStore>(state: &Arc<AppState<S>>, ctx: &mut Ctx) -> Outcome {
+    if let Err(error) = state.carts.delete(&ctx.session.key).await {
+        return Outcome::from_result(Err(error.into()), CartCookieState::default());
+    }
+    ctx.session.key = crate::session::new_guest_key();
+    let cart = CartCookieState { delete_session_cookie: true, ..CartCookieState::default() };
+    Outcome::from_result(Ok(Reply::Json(Value::Bool(true))), cart)
 }

@@ -1,11 +1,11 @@
-//! The embedded SQLite backend of cartd: [`SqliteStore`] implements `CartStore` and
-//! `CatalogStore` on one database file (or a process-local in-memory database).
+//! The embedded SQLite backend of cartd: [`SqliteStore`] implements `CartStore`,
+//! `CatalogStore` and `UserStore` on one database file (or a process-local in-memory database).
 //!
 //! Shape: one dedicated writer thread owns the only write connection and group-commits
 //! every write (see `writer`); a small pool of read connections serves reads inline on the
 //! calling task (see `readers`). The database runs in WAL mode so reads never wait for the
 //! writer, with `synchronous = FULL` by default so an acknowledged write survives a power
-//! loss. Carts, products and settings are stored as serde_json text.
+//! loss. Carts, products, settings and the JSON columns of users are stored as serde_json text.
 //!
 //! Shutdown: dropping the last clone of a store closes the readers, lets the writer finish
 //! every job already queued, and joins it. [`SqliteStore::close`] does the same without
@@ -16,6 +16,7 @@ mod catalog;
 mod connect;
 mod migrate;
 mod readers;
+mod users;
 mod writer;
 
 use std::sync::Arc;
@@ -23,7 +24,8 @@ use std::sync::Arc;
 use cartd_domain::catalog::Product;
 use cartd_domain::settings::Settings;
 use cartd_store::{
-    CartRecord, CartStore, CartSummary, CartWrite, CatalogStore, ImportSummary, SaveOutcome, StoreError, StoreResult,
+    ApiKey, CartRecord, CartStore, CartSummary, CartWrite, CatalogStore, ImportSummary, SaveOutcome, StoreError,
+    StoreResult, User, UserStore,
 };
 use rusqlite::ErrorCode;
 
@@ -195,6 +197,40 @@ impl CatalogStore for SqliteStore {
 
     async fn catalog_version(&self) -> StoreResult<i64> {
         self.inner.readers.with(catalog::catalog_version)
+    }
+}
+
+impl UserStore for SqliteStore {
+    async fn user_by_id(&self, id: u64) -> StoreResult<Option<User>> {
+        self.inner.readers.with(|conn| users::by_id(conn, id))
+    }
+
+    async fn user_by_login_or_email(&self, name: &str) -> StoreResult<Option<User>> {
+        self.inner.readers.with(|conn| users::by_login_or_email(conn, name))
+    }
+
+    async fn save_user(&self, user: User) -> StoreResult<u64> {
+        let user = users::EncodedUser::new(user)?;
+        self.inner.writer.run(move |conn| users::save(conn, &user)).await
+    }
+
+    async fn list_users(&self) -> StoreResult<Vec<User>> {
+        self.inner.readers.with(users::list)
+    }
+
+    async fn set_password_hash(&self, id: u64, hash: &str) -> StoreResult<()> {
+        let id = users::user_id(id)?;
+        let hash = hash.to_owned();
+        self.inner.writer.run(move |conn| users::set_password_hash(conn, id, &hash)).await
+    }
+
+    async fn save_api_key(&self, key: ApiKey) -> StoreResult<i64> {
+        let key = users::CheckedKey::new(key)?;
+        self.inner.writer.run(move |conn| users::save_api_key(conn, &key)).await
+    }
+
+    async fn api_key_by_hash(&self, consumer_key_hash: &str) -> StoreResult<Option<ApiKey>> {
+        self.inner.readers.with(|conn| users::api_key_by_hash(conn, consumer_key_hash))
     }
 }
 

@@ -16,8 +16,10 @@ struct Migration {
 }
 
 /// Every migration, in version order. Append only; never edit one that has shipped.
-const MIGRATIONS: &[Migration] =
-    &[Migration { version: 1, name: "init", sql: include_str!("../../../migrations/sqlite/0001_init.sql") }];
+const MIGRATIONS: &[Migration] = &[
+    Migration { version: 1, name: "init", sql: include_str!("../../../migrations/sqlite/0001_init.sql") },
+    Migration { version: 2, name: "users", sql: include_str!("../../../migrations/sqlite/0002_users.sql") },
+];
 
 /// Applies the migrations this database has not seen. Must run inside a transaction.
 pub(crate) fn apply_pending(conn: &Connection) -> StoreResult<()> {

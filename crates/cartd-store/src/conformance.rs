@@ -1,18 +1,18 @@
 //! The behaviour every storage backend must show, as async checks a backend's own tests run
 //! against a fresh store: `conformance::run_all(&store).await`.
 //!
-//! Checks use their own cart keys (prefix `cf-<check>-`) and product ids (9_000_000+), so
-//! they tolerate each other's leftovers; they run one after another, not concurrently
+//! Checks use their own cart keys (prefix `cf-<check>-`), product ids (9_000_000+), user ids
+//! (9_100_000+, logins `cf-<check>…`), so they tolerate each other's leftovers; they run one after another, not concurrently
 //! (`count_carts` and `delete_expired` observe the whole table). Times are synthetic unix
 //! seconds around [`NOW`]; `delete_expired` uses times far before it.
 
 use std::collections::HashSet;
 
-use cartd_domain::cart::{Cart, CartLine, LineTaxData};
+use cartd_domain::cart::{Address, Cart, CartLine, LineTaxData};
 use cartd_domain::catalog::{Attribute, AttributeOption, Product, ProductType};
 use cartd_domain::settings::Settings;
 
-use crate::{CartStore, CartWrite, CatalogStore, SaveOutcome};
+use crate::{ApiKey, CartStore, CartWrite, CatalogStore, SaveOutcome, StoreError, User, UserStore};
 
 /// The "current time" of the checks.
 pub const NOW: i64 = 1_700_000_000;
@@ -21,7 +21,7 @@ pub const TTL: i64 = 172_800;
 
 /// Runs every check, in order. Needs a multi-threaded runtime for the concurrency checks to
 /// mean anything (`#[tokio::test(flavor = "multi_thread")]`).
-pub async fn run_all<S: CartStore + CatalogStore + Clone>(store: &S) {
+pub async fn run_all<S: CartStore + CatalogStore + UserStore + Clone>(store: &S) {
     insert_and_load_roundtrip(store).await;
     load_is_exact_on_key(store).await;
     insert_conflicts_on_existing_key(store).await;
@@ -38,6 +38,20 @@ pub async fn run_all<S: CartStore + CatalogStore + Clone>(store: &S) {
     settings_roundtrip(store).await;
     concurrent_inserts_of_one_key_have_one_winner(store).await;
     concurrent_increments_lose_nothing(store).await;
+    run_user_checks(store).await;
+}
+
+/// Every `UserStore` check, in order (the id-assignment check last: it allocates above every
+/// id the others use).
+pub async fn run_user_checks<S: UserStore>(store: &S) {
+    user_roundtrip_and_replace_by_id(store).await;
+    user_lookup_ignores_case(store).await;
+    unknown_users_are_none(store).await;
+    login_and_email_clashes_are_refused(store).await;
+    password_hash_update(store).await;
+    api_key_save_and_lookup(store).await;
+    users_list_in_id_order(store).await;
+    user_id_zero_is_assigned(store).await;
 }
 
 /// A cart with every kind of field filled, including awkward floats and ordered maps.
@@ -495,4 +509,222 @@ pub async fn concurrent_increments_lose_nothing<S: CartStore + Clone>(store: &S)
     assert_eq!(record.cart.notices.info.len(), TASKS, "exactly {TASKS} increments are stored, no more, no fewer");
     assert_eq!(entries.len(), TASKS, "each task's increment is stored once");
     assert_eq!(record.version, 1 + TASKS as i64, "one version per successful save");
+}
+
+/// A user with every field filled, including non-ASCII text and both addresses.
+pub fn sample_user(id: u64, login: &str) -> User {
+    let address = |tag: &str| Address {
+        first_name: format!("Zoë {tag}"),
+        last_name: "O'Brien".to_string(),
+        company: "Ünïcödé \"Ltd\"".to_string(),
+        country: "US".to_string(),
+        address_1: format!("{tag} 1 Main St"),
+        address_2: String::new(),
+        city: "San Francisco".to_string(),
+        state: "CA".to_string(),
+        postcode: "94103".to_string(),
+        phone: "+1 555 0100".to_string(),
+        email: format!("{tag}@example.test"),
+    };
+    User {
+        id,
+        login: login.to_string(),
+        email: format!("{login}@example.test"),
+        display_name: format!("Display {login} ✓"),
+        nicename: login.to_lowercase(),
+        roles: vec!["customer".to_string()],
+        password_hash: "$argon2id$v=19$m=32768,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGg".to_string(),
+        billing: address("billing"),
+        shipping: address("shipping"),
+    }
+}
+
+async fn must_save_user<S: UserStore>(store: &S, user: User, what: &str) -> u64 {
+    match store.save_user(user).await {
+        Ok(id) => id,
+        Err(e) => panic!("{what}: save_user failed: {e}"),
+    }
+}
+
+async fn by_id<S: UserStore>(store: &S, id: u64) -> Option<User> {
+    store.user_by_id(id).await.expect("user_by_id")
+}
+
+async fn by_name<S: UserStore>(store: &S, name: &str) -> Option<User> {
+    store.user_by_login_or_email(name).await.expect("user_by_login_or_email")
+}
+
+pub async fn user_roundtrip_and_replace_by_id<S: UserStore>(store: &S) {
+    let mut user = sample_user(9_100_001, "cf-roundtrip-user");
+    user.roles = vec!["shop_manager".to_string(), "customer".to_string()];
+    let id = must_save_user(store, user.clone(), "insert with an explicit id").await;
+    assert_eq!(id, 9_100_001, "an explicit id is kept");
+    assert_eq!(by_id(store, id).await, Some(user.clone()), "every field of a user round-trips");
+
+    let mut changed = sample_user(9_100_001, "cf-roundtrip-renamed");
+    changed.billing = Address::default();
+    changed.roles = vec!["administrator".to_string()];
+    assert_eq!(must_save_user(store, changed.clone(), "save over the same id").await, id, "same id");
+    assert_eq!(by_id(store, id).await, Some(changed.clone()), "saving an existing id replaces the user");
+    assert_eq!(by_name(store, "cf-roundtrip-renamed").await, Some(changed), "the new login finds the user");
+    assert_eq!(by_name(store, "cf-roundtrip-user").await, None, "the old login is gone");
+    assert_eq!(by_name(store, "cf-roundtrip-user@example.test").await, None, "the old e-mail is gone");
+}
+
+pub async fn user_lookup_ignores_case<S: UserStore>(store: &S) {
+    let mut user = sample_user(9_100_010, "CF-Lookup-User");
+    user.email = "Lookup.Person@Example.TEST".to_string();
+    must_save_user(store, user.clone(), "insert").await;
+    for name in ["CF-Lookup-User", "cf-lookup-user", "CF-LOOKUP-USER"] {
+        assert_eq!(by_name(store, name).await, Some(user.clone()), "lookup by login {name:?} ignores case");
+    }
+    for name in ["Lookup.Person@Example.TEST", "lookup.person@example.test", "LOOKUP.PERSON@EXAMPLE.TEST"] {
+        assert_eq!(by_name(store, name).await, Some(user.clone()), "lookup by e-mail {name:?} ignores case");
+    }
+    for name in ["cf-lookup-use", "cf-lookup-user ", "cf-lookup-%", "cf-lookup-use_", "lookup.person"] {
+        assert_eq!(by_name(store, name).await, None, "lookup of {name:?} is exact apart from case");
+    }
+
+    // One user's login may be another's e-mail address: the login wins.
+    let mut by_login = sample_user(9_100_011, "cf-precedence@example.test");
+    by_login.email = "cf-precedence-a@example.test".to_string();
+    let mut by_email = sample_user(9_100_012, "cf-precedence-b");
+    by_email.email = "CF-Precedence@example.test".to_string();
+    must_save_user(store, by_email.clone(), "insert").await;
+    must_save_user(store, by_login.clone(), "insert").await;
+    assert_eq!(
+        by_name(store, "cf-precedence@example.test").await.map(|u| u.id),
+        Some(by_login.id),
+        "a login match is preferred to an e-mail match"
+    );
+}
+
+pub async fn unknown_users_are_none<S: UserStore>(store: &S) {
+    assert_eq!(by_id(store, 9_199_999).await, None, "an unknown id is None");
+    assert_eq!(by_id(store, 0).await, None, "id 0 is never a user");
+    assert_eq!(by_id(store, u64::MAX).await, None, "an id beyond any stored one is None");
+    assert_eq!(by_name(store, "cf-nobody").await, None, "an unknown login is None");
+    assert_eq!(by_name(store, "cf-nobody@example.test").await, None, "an unknown e-mail is None");
+    assert_eq!(by_name(store, "").await, None, "the empty name is None");
+}
+
+pub async fn login_and_email_clashes_are_refused<S: UserStore>(store: &S) {
+    let first = sample_user(9_100_020, "cf-clash");
+    must_save_user(store, first.clone(), "insert").await;
+
+    let mut same_login = sample_user(9_100_021, "CF-CLASH");
+    same_login.email = "cf-clash-other@example.test".to_string();
+    let mut same_email = sample_user(9_100_022, "cf-clash-other");
+    same_email.email = "Cf-Clash@Example.Test".to_string();
+    let mut new_id_login = sample_user(0, "cf-Clash");
+    new_id_login.email = "cf-clash-third@example.test".to_string();
+    for (user, what) in [(same_login, "login"), (same_email, "e-mail"), (new_id_login, "login, id 0")] {
+        let id = user.id;
+        match store.save_user(user).await {
+            Err(StoreError::Data(message)) => assert!(!message.is_empty(), "a clash names its reason"),
+            other => panic!("a {what} used by another user (ignoring case) is a Data error, got {other:?}"),
+        }
+        if id != 0 {
+            assert_eq!(by_id(store, id).await, None, "a refused user ({what}) is not stored");
+        }
+    }
+    assert_eq!(by_id(store, first.id).await, Some(first.clone()), "the existing user is untouched");
+    assert_eq!(by_name(store, "cf-clash-other").await, None, "nothing was stored under the refused login");
+
+    // Re-saving a user with its own login and e-mail (in another case) is not a clash.
+    let mut recased = first.clone();
+    recased.login = "CF-Clash".to_string();
+    recased.email = "CF-CLASH@example.test".to_string();
+    must_save_user(store, recased.clone(), "re-save with the same login in another case").await;
+    assert_eq!(by_id(store, first.id).await, Some(recased), "a user may change the case of its own login");
+}
+
+pub async fn password_hash_update<S: UserStore>(store: &S) {
+    let user = sample_user(9_100_030, "cf-password");
+    must_save_user(store, user.clone(), "insert").await;
+    let new_hash = "$argon2id$v=19$m=32768,t=2,p=1$bmV3c2FsdA$bmV3aGFzaG5ld2hhc2huZXdoYXNobmV3aGFzaG4";
+    store.set_password_hash(user.id, new_hash).await.expect("set_password_hash");
+    let stored = by_id(store, user.id).await.expect("the user is still there");
+    assert_eq!(stored.password_hash, new_hash, "set_password_hash stores the new hash");
+    assert_eq!(User { password_hash: user.password_hash.clone(), ..stored }, user, "and changes nothing else");
+    assert!(store.set_password_hash(9_199_998, new_hash).await.is_err(), "setting an unknown user's hash is an error");
+}
+
+fn sample_key(user_id: u64, tag: &str, permissions: &str) -> ApiKey {
+    ApiKey {
+        key_id: 0,
+        user_id,
+        description: format!("key {tag} ✓"),
+        permissions: permissions.to_string(),
+        consumer_key_hash: format!("{tag:0>64}"),
+        consumer_secret: format!("cs_{tag:0>40}"),
+        truncated_key: format!("{tag:0>7}"),
+    }
+}
+
+pub async fn api_key_save_and_lookup<S: UserStore>(store: &S) {
+    let user = sample_user(9_100_040, "cf-keys");
+    must_save_user(store, user.clone(), "insert").await;
+    let mut first = sample_key(user.id, "cfkeyone", "read");
+    let first_id = store.save_api_key(first.clone()).await.expect("save_api_key");
+    assert!(first_id > 0, "a new key gets a positive id, got {first_id}");
+    first.key_id = first_id;
+    let found = store.api_key_by_hash(&first.consumer_key_hash).await.expect("api_key_by_hash");
+    assert_eq!(found, Some(first.clone()), "a key is found by its consumer key hash, every field intact");
+
+    let mut second = sample_key(user.id, "cfkeytwo", "read_write");
+    let second_id = store.save_api_key(second.clone()).await.expect("a user may have several keys");
+    assert!(second_id > first_id, "key ids grow with inserts");
+    second.key_id = second_id;
+    assert_eq!(store.api_key_by_hash(&second.consumer_key_hash).await.expect("lookup"), Some(second));
+
+    let mut updated = first.clone();
+    updated.permissions = "write".to_string();
+    updated.description = "renamed".to_string();
+    assert_eq!(store.save_api_key(updated.clone()).await.expect("update by key_id"), first_id, "same key id");
+    assert_eq!(
+        store.api_key_by_hash(&first.consumer_key_hash).await.expect("lookup"),
+        Some(updated),
+        "saving an existing key_id updates that key"
+    );
+
+    for probe in [first.consumer_key_hash.to_uppercase(), "cfkeyone".to_string(), String::new()] {
+        let found = store.api_key_by_hash(&probe).await.expect("api_key_by_hash");
+        assert_eq!(found, None, "api_key_by_hash({probe:?}) is exact");
+    }
+    let refused = [
+        (sample_key(user.id, "cfkeybad", "admin"), "an unknown permission"),
+        (sample_key(9_199_997, "cfkeyorphan", "read"), "a key of an unknown user"),
+        (sample_key(user.id, "cfkeyone", "read"), "a second key with the same hash"),
+    ];
+    for (key, what) in refused {
+        let hash = key.consumer_key_hash.clone();
+        assert!(store.save_api_key(key).await.is_err(), "{what} is refused");
+        if what != "a second key with the same hash" {
+            assert_eq!(store.api_key_by_hash(&hash).await.expect("lookup"), None, "{what} is not stored");
+        }
+    }
+}
+
+pub async fn users_list_in_id_order<S: UserStore>(store: &S) {
+    for (id, login) in [(9_100_052, "cf-list-b"), (9_100_051, "cf-list-a")] {
+        must_save_user(store, sample_user(id, login), "insert").await;
+    }
+    let all = store.list_users().await.expect("list_users");
+    assert!(all.windows(2).all(|w| w[0].id < w[1].id), "list_users is in ascending id order");
+    let ours: Vec<(u64, &str)> =
+        all.iter().filter(|u| u.login.starts_with("cf-list-")).map(|u| (u.id, u.login.as_str())).collect();
+    assert_eq!(ours, [(9_100_051, "cf-list-a"), (9_100_052, "cf-list-b")], "every user is listed once");
+    assert_eq!(all.iter().find(|u| u.id == 9_100_051), Some(&sample_user(9_100_051, "cf-list-a")), "full records");
+}
+
+pub async fn user_id_zero_is_assigned<S: UserStore>(store: &S) {
+    must_save_user(store, sample_user(9_100_090, "cf-assign-explicit"), "insert").await;
+    let first = must_save_user(store, sample_user(0, "cf-assign-first"), "insert with id 0").await;
+    assert!(first > 9_100_090, "id 0 assigns an id above every existing one, got {first}");
+    let second = must_save_user(store, sample_user(0, "cf-assign-second"), "another insert with id 0").await;
+    assert!(second > first, "each assignment is a new id ({first} then {second})");
+    let stored = by_id(store, first).await.expect("the assigned id loads");
+    assert_eq!(stored, sample_user(first, "cf-assign-first"), "the user is stored under the assigned id");
+    assert_eq!(by_name(store, "cf-assign-second").await.map(|u| u.id), Some(second));
 }

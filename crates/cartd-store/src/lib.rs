@@ -162,6 +162,9 @@ pub trait UserStore: Send + Sync + 'static {
     /// Logins and e-mails are unique (a clash is `StoreError::Data`).
     fn save_user(&self, user: User) -> impl Future<Output = StoreResult<u64>> + Send;
 
+    /// Every user, in id order (the `cartd user list` command).
+    fn list_users(&self) -> impl Future<Output = StoreResult<Vec<User>>> + Send;
+
     /// Replace a user's password hash (rehash on login).
     fn set_password_hash(&self, id: u64, hash: &str) -> impl Future<Output = StoreResult<()>> + Send;
 

@@ -33,6 +33,17 @@ pub struct Config {
     pub sqlite_synchronous: String,
     pub cors_allow_all: bool,
     pub cors_origin: Option<String>,
+    /// Accept passwords and API keys over plain HTTP from non-loopback clients (demo only).
+    pub allow_insecure_basic_auth: bool,
+    /// Proxy addresses whose `X-Forwarded-Proto: https` is trusted.
+    pub trusted_proxies: Vec<String>,
+    /// HS256 secret for JWTs. Default: derived from the cookie secret.
+    pub jwt_secret: Option<String>,
+    pub jwt_lifetime_secs: i64,
+    /// Failed logins allowed per login name / per client address within the window.
+    pub login_failures_per_login: u32,
+    pub login_failures_per_address: u32,
+    pub login_failure_window_secs: i64,
 }
 
 impl Default for Config {
@@ -54,6 +65,13 @@ impl Default for Config {
             sqlite_synchronous: "full".into(),
             cors_allow_all: false,
             cors_origin: None,
+            allow_insecure_basic_auth: false,
+            trusted_proxies: Vec::new(),
+            jwt_secret: None,
+            jwt_lifetime_secs: 7 * 86_400,
+            login_failures_per_login: 10,
+            login_failures_per_address: 50,
+            login_failure_window_secs: 300,
         }
     }
 }

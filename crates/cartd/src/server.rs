@@ -10,6 +10,9 @@ use cartd_app::carts::Carts;
 use cartd_app::catalog::CatalogHandle;
 use cartd_domain::catalog::Catalog;
 use cartd_domain::session::ExpiryPolicy;
+use cartd_app::auth::jwt::JwtConfig;
+use cartd_app::auth::login::{Authenticator, FailureLimits};
+use cartd_http::auth::AuthConfig;
 use cartd_http::{AppState, CorsConfig, HttpConfig};
 use cartd_store::{CartStore, CatalogStore};
 use cartd_store_sqlite::{SqliteOptions, SqliteStore, Synchronous};
@@ -144,7 +147,8 @@ pub async fn start(config: &Config, demo: bool) -> anyhow::Result<Running> {
     let products = snapshot.catalog.len();
     let catalog = Arc::new(CatalogHandle::new(snapshot));
 
-    let mut http = HttpConfig::new(&site_url, &cookie_secret(config)?);
+    let secret = cookie_secret(config)?;
+    let mut http = HttpConfig::new(&site_url, &secret);
     http.cookies_enabled = config.cookies;
     http.cookie_secure = config.cookie_secure;
     http.cookie_samesite = config.cookie_samesite.clone();
@@ -152,7 +156,26 @@ pub async fn start(config: &Config, demo: bool) -> anyhow::Result<Running> {
     http.cors = CorsConfig { allow_all: config.cors_allow_all, fixed_origin: config.cors_origin.clone() };
     let expiry =
         ExpiryPolicy { expiration_secs: config.cart_expiration_secs, expiring_secs: config.cart_expiring_secs };
-    let state = Arc::new(AppState { config: http, carts: Carts::new(store.clone(), expiry), catalog: catalog.clone() });
+    let jwt_secret = config.jwt_secret.clone().unwrap_or_else(|| cartd_domain::keys::md5_hex(format!("jwt|{secret}").as_bytes()));
+    let mut jwt = JwtConfig::new(jwt_secret, site_url.clone());
+    jwt.lifetime_secs = config.jwt_lifetime_secs;
+    let limits = FailureLimits {
+        per_login: config.login_failures_per_login,
+        per_address: config.login_failures_per_address,
+        window_secs: config.login_failure_window_secs,
+    };
+    let trusted_proxies = config
+        .trusted_proxies
+        .iter()
+        .map(|p| p.parse().with_context(|| format!("trusted_proxies: {p:?} is not an IP address")))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let state = Arc::new(AppState {
+        config: http,
+        carts: Carts::new(store.clone(), expiry),
+        catalog: catalog.clone(),
+        auth: Authenticator::new(jwt, limits),
+        auth_config: AuthConfig { allow_insecure_basic_auth: config.allow_insecure_basic_auth, trusted_proxies },
+    });
     let app = cartd_http::router(state, Duration::from_secs(config.request_timeout_secs));
 
     let listener =
@@ -162,7 +185,7 @@ pub async fn start(config: &Config, demo: bool) -> anyhow::Result<Running> {
     let jobs = spawn_background_jobs(store.clone(), catalog, config);
     let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        let result = axum::serve(listener, app)
+        let result = axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
             .with_graceful_shutdown(async move {
                 let _ = stopped.await;
             })
@@ -178,6 +201,7 @@ pub async fn serve(mut config: Config, demo: bool) -> anyhow::Result<()> {
         if config.database_url == Config::default().database_url {
             config.database_url = DEMO_DATABASE.into();
         }
+        config.allow_insecure_basic_auth = true;
         reset_demo_database(&config)?;
     }
     let running = start(&config, demo).await?;

@@ -8,6 +8,7 @@ use serde_json::Value;
 
 pub struct TestApp {
     pub base: String,
+    pub database_url: String,
     pub client: reqwest::Client,
     _dir: tempfile::TempDir,
     running: Option<Running>,
@@ -51,6 +52,7 @@ impl TestApp {
         let running = start(&config, true).await.expect("server starts");
         TestApp {
             base: format!("http://{}", running.address),
+            database_url: config.database_url.clone(),
             client: reqwest::Client::new(),
             _dir: dir,
             running: Some(running),
@@ -87,6 +89,33 @@ impl TestApp {
     pub async fn new_cart_with(&self, id: &str, quantity: &str) -> String {
         let answer = self.post_json("/cart/add-item", serde_json::json!({"id": id, "quantity": quantity}), 200).await;
         answer.header("cocart-api-cart-key").expect("cart key header")
+    }
+
+    /// Store a user directly in the server's database.
+    pub async fn add_user(&self, id: u64, login: &str, email: &str, password_hash: &str, role: &str) {
+        use cartd_store::UserStore;
+        let store = cartd_store_sqlite::SqliteStore::open(&self.database_url, Default::default()).unwrap();
+        let user = cartd_store::User {
+            id,
+            login: login.into(),
+            email: email.into(),
+            display_name: "Demo Customer".into(),
+            nicename: login.into(),
+            roles: vec![role.into()],
+            password_hash: password_hash.into(),
+            billing: Default::default(),
+            shipping: Default::default(),
+        };
+        store.save_user(user).await.unwrap();
+        store.close().await;
+    }
+
+    pub async fn user_hash(&self, id: u64) -> String {
+        use cartd_store::UserStore;
+        let store = cartd_store_sqlite::SqliteStore::open(&self.database_url, Default::default()).unwrap();
+        let hash = store.user_by_id(id).await.unwrap().unwrap().password_hash;
+        store.close().await;
+        hash
     }
 
     pub async fn stop(mut self) {

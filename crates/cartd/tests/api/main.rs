@@ -3,7 +3,9 @@
 
 mod helpers;
 
+mod auth;
 mod cart_routes;
 mod concurrency;
 mod errors;
 mod sessions;
+mod v1;

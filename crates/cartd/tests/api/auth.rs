@@ -1,0 +1,126 @@
+//! Customers and authentication (CONTRACT §F, §C.1.2, §C.2.14, §C.2.15; POLICY §2).
+
+use serde_json::json;
+
+use crate::helpers::TestApp;
+
+const PASSWORD: &str = "correct horse battery";
+
+async fn app_with_customer() -> TestApp {
+    let app = TestApp::spawn_with(|c| {
+        c.jwt_secret = Some("jwt-test-secret".into());
+        c.login_failures_per_login = 3;
+    })
+    .await;
+    let hash = cartd_app::auth::passwords::hash_password(PASSWORD);
+    app.add_user(5, "demo", "demo@example.com", &hash, "customer").await;
+    app
+}
+
+fn error(code: &str, message: &str, status: u16) -> String {
+    serde_json::to_string(&json!({"code": code, "message": message, "data": {"status": status}})).unwrap()
+}
+
+#[tokio::test]
+async fn login_confirms_credentials() {
+    let app = app_with_customer().await;
+    let guest = app.post_json("/login", json!({}), 401).await;
+    assert_eq!(guest.text, error("cocart_rest_not_authorized", "Sorry, you are not authorized.", 401));
+    assert!(guest.header("x-cocart-api").is_some());
+    assert!(guest.header("allow").is_none());
+
+    let ok = app.send(app.client.post(app.url("/login")).basic_auth("demo", Some(PASSWORD)), 200).await;
+    assert_eq!(
+        ok.text,
+        r#"{"user_id":"5","display_name":"Demo Customer","role":"Customer","dev_note":"Don't forget to store the users login information in order to authenticate all other routes with CoCart."}"#
+    );
+    assert_eq!(ok.header("cache-control").as_deref(), Some("no-cache, must-revalidate, max-age=0"));
+    // The e-mail address works as the username.
+    app.send(app.client.post(app.url("/login")).basic_auth("demo@example.com", Some(PASSWORD)), 200).await;
+    // An e-mail without an account is no credentials: a guest.
+    app.send(app.client.post(app.url("/login")).basic_auth("nobody@example.com", Some(PASSWORD)), 401).await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn wrong_credentials_fail_on_every_route_and_are_limited() {
+    let app = app_with_customer().await;
+    let expected = error("cocart_authentication_error", "Authentication is invalid.", 401);
+    for path in ["/store", "/cart", "/login"] {
+        let answer = app.send(app.client.get(app.url(path)).basic_auth("demo", Some("wrong")), 401).await;
+        assert_eq!(answer.text, expected, "{path}");
+        assert!(answer.header("x-cocart-api").is_none());
+        assert!(answer.cookies().is_empty());
+    }
+    // Three failures for "demo" happened above; the next attempt is refused outright.
+    let limited = app.send(app.client.get(app.url("/store")).basic_auth("demo", Some(PASSWORD)), 429).await;
+    assert!(limited.header("retry-after").unwrap().parse::<i64>().unwrap() > 0);
+    assert_eq!(limited.json()["code"], "cartd_too_many_attempts");
+    // Query-string credentials are read too.
+    app.send(app.client.get(app.url("/store?username=someone&password=x")), 401).await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_customer_cart_is_keyed_by_user_id_across_devices() {
+    let app = app_with_customer().await;
+    let added = app
+        .send(app.client.post(app.url("/cart/add-item")).basic_auth("demo", Some(PASSWORD)).json(&json!({"id": "48", "quantity": "2"})), 200)
+        .await;
+    assert_eq!(added.json()["cart_key"], "5");
+    assert_eq!(added.header("cocart-api-cart-key").as_deref(), Some("5"));
+    // Another device: same credentials, no cookie.
+    let other = app.send(app.client.get(app.url("/cart/items/count")).basic_auth("demo", Some(PASSWORD)), 200).await;
+    assert_eq!(other.text, "2");
+    // A JWT for the same user reaches the same cart.
+    let config = cartd_app::auth::jwt::JwtConfig::new("jwt-test-secret", "http://127.0.0.1:8080");
+    let token = cartd_app::auth::jwt::issue(&config, 5, cartd_http::unix_now());
+    let bearer = app.send(app.client.get(app.url("/cart/items/count")).bearer_auth(&token), 200).await;
+    assert_eq!(bearer.text, "2");
+    let forged = app.send(app.client.get(app.url("/cart")).bearer_auth(format!("{token}x")), 403).await;
+    assert_eq!(forged.json()["code"], "jwt_auth_invalid_token");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn cart_key_guard_envelopes() {
+    let app = app_with_customer().await;
+    let guest = app.get("/cart?cart_key=5", 403).await;
+    assert_eq!(
+        guest.text,
+        r#"{"success":false,"data":[{"code":"cocart_must_authenticate_user","message":"Must authenticate customer as the cart key provided is a registered customer."}]}"#
+    );
+    assert!(guest.header("x-cocart-api").is_none());
+    assert!(guest.header("x-robots-tag").is_none());
+    app.get("/cart?cart_key=%202", 200).await;
+    app.get("/cart?cart_key=5.0", 403).await;
+    let own = app.send(app.client.get(app.url("/cart?cart_key=5")).basic_auth("demo", Some(PASSWORD)), 403).await;
+    assert_eq!(
+        own.text,
+        r#"{"success":false,"data":[{"code":"cocart_already_authenticating_user","message":"You are already authenticating as the customer. Cannot set cart key as the user."}]}"#
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn imported_wordpress_hashes_are_upgraded_on_login() {
+    let app = TestApp::spawn().await;
+    app.add_user(7, "legacy", "legacy@example.com", "$P$BcartdtstgBDRpB8YRc4XtcedoCVmz/", "customer").await;
+    app.send(app.client.post(app.url("/login")).basic_auth("legacy", Some("test")), 200).await;
+    assert!(app.user_hash(7).await.starts_with("$argon2id$"));
+    app.send(app.client.post(app.url("/login")).basic_auth("legacy", Some("test")), 200).await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn logout_destroys_the_session() {
+    let app = TestApp::spawn().await;
+    let key = app.new_cart_with("48", "1").await;
+    let answer = app.post_json(&format!("/logout?cart_key={key}"), json!({}), 200).await;
+    assert_eq!(answer.text, "true");
+    let cookies = answer.cookies();
+    assert_eq!(cookies.len(), 1);
+    assert!(cookies[0].ends_with("=deleted; expires=Thu, 01 Jan 1970 00:00:01 GMT; Max-Age=0; path=/; SameSite=Lax"));
+    assert_eq!(app.get(&format!("/cart?cart_key={key}"), 200).await.text, "[]");
+    app.stop().await;
+}
