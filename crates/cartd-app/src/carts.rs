@@ -146,6 +146,23 @@ impl<S: CartStore> Carts<S> {
         }
     }
 
+    /// POLICY §2: merge the guest cart stored under `guest_key` into the customer's cart of
+    /// `target`, then destroy the guest cart. Returns whether there was one (it happens once).
+    pub async fn merge_guest(
+        &self,
+        guest_key: &str,
+        target: &CartTarget,
+        snapshot: &Arc<Snapshot>,
+        now: i64,
+    ) -> Result<bool, CartTxError> {
+        let Some(guest) = self.inner.store.load_cart(guest_key, now).await? else { return Ok(false) };
+        let guest_cart = guest.cart;
+        self.transact(target, snapshot, now, move |tx| cartd_domain::ops::merge_guest_cart(tx.cart, &guest_cart))
+            .await?;
+        self.inner.store.delete_cart(guest_key).await?;
+        Ok(true)
+    }
+
     /// Load a cart for reading only (no queue, no write), e.g. for admin views.
     pub async fn load(&self, key: &str, now: i64) -> Result<Option<CartRecord>, StoreError> {
         self.inner.store.load_cart(key, now).await

@@ -753,6 +753,21 @@ pub fn restore_item_v1(cart: &mut Cart, key: &str) -> Result<(), CartError> {
     Ok(())
 }
 
+/// POLICY §2 merge: a guest cart joins a customer's. Lines are a union by item key — the
+/// customer's first, in order, then the guest's new ones — and for an equal key the guest's
+/// line replaces the customer's in place (quantities are not summed, WooCommerce's rule).
+/// The guest's coupons, removed items and shipping choice come along.
+pub fn merge_guest_cart(customer: &mut Cart, guest: &Cart) {
+    for (key, line) in &guest.lines {
+        customer.lines.insert(key.clone(), line.clone());
+    }
+    customer.removed = guest.removed.clone();
+    customer.applied_coupons = guest.applied_coupons.clone();
+    if !guest.chosen_shipping_methods.is_empty() {
+        customer.chosen_shipping_methods = guest.chosen_shipping_methods.clone();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -901,6 +916,21 @@ mod tests {
         );
         clear(&mut cart, false);
         assert!(cart.is_empty());
+    }
+
+    #[test]
+    fn merging_a_guest_cart() {
+        let c = catalog();
+        let mut customer = Cart::default();
+        let beanie = add(&mut customer, &c, "10", 5.0, json!({})).unwrap();
+        let cap = add(&mut customer, &c, "12", 1.0, json!({})).unwrap();
+        let mut guest = Cart::default();
+        add(&mut guest, &c, "17", 1.0, json!({})).unwrap();
+        add(&mut guest, &c, "10", 2.0, json!({})).unwrap();
+        merge_guest_cart(&mut customer, &guest);
+        let keys: Vec<&String> = customer.lines.keys().collect();
+        assert_eq!(keys, [&beanie.key, &cap.key, &"f7a4710b2f7e4e063e28e791a9763cbe".to_string()]);
+        assert_eq!(customer.lines[&beanie.key].quantity, 2.0, "the guest line wins, not summed");
     }
 
     #[test]

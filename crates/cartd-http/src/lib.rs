@@ -229,6 +229,16 @@ async fn handle<S: CartStore + CatalogStore + UserStore>(State(state): State<Arc
     if let Some(envelope) = cart_key_guard(&state, &session, user_id).await {
         return envelope;
     }
+    if let Some(guest_key) = &session.guest_key {
+        let target = cartd_app::carts::CartTarget {
+            key: session.key.clone(),
+            expiration: session.expiry.expiration,
+            source: "cocart",
+        };
+        if let Err(error) = state.carts.merge_guest(guest_key, &target, &state.catalog.get(), now).await {
+            return finish(&meta, Err(error.into()), head);
+        }
+    }
     if let Route::Item(key) = &route {
         params.path.insert("item_key".into(), Value::String(key.clone()));
     }

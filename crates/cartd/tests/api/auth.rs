@@ -124,3 +124,23 @@ async fn logout_destroys_the_session() {
     assert_eq!(app.get(&format!("/cart?cart_key={key}"), 200).await.text, "[]");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_guest_cart_merges_into_the_customer_cart_once() {
+    let app = app_with_customer().await;
+    let auth = |r: reqwest::RequestBuilder| r.basic_auth("demo", Some(PASSWORD));
+    app.send(auth(app.client.post(app.url("/cart/add-item"))).json(&json!({"id": "48", "quantity": "5"})), 200).await;
+    let guest = app.new_cart_with("48", "2").await;
+    app.post_json(&format!("/cart/add-item?cart_key={guest}"), json!({"id": "60", "quantity": "1"}), 200).await;
+    app.request("DELETE", &format!("/cart/item/{}?cart_key={guest}", crate::helpers::md5("60")), 200).await;
+
+    let merged = app.send(auth(app.client.get(app.url(&format!("/cart?cart_key={guest}")))), 200).await.json();
+    assert_eq!(merged["cart_key"], "5");
+    assert_eq!(merged["item_count"], 2, "the guest's Beanie line wins; quantities are not summed");
+    assert_eq!(merged["removed_items"][0]["id"], 60, "removed items come along");
+    assert_eq!(app.get(&format!("/cart?cart_key={guest}"), 200).await.text, "[]", "the guest cart is gone");
+    // A second request with the same key is an ordinary authenticated request.
+    let again = app.send(auth(app.client.get(app.url(&format!("/cart/items/count?cart_key={guest}")))), 200).await;
+    assert_eq!(again.text, "2");
+    app.stop().await;
+}
