@@ -3,6 +3,7 @@
 //! validation, handler, then the standard headers, CORS and cookies. Handlers live in `v2`
 //! and only extract, call the use case and pick the wire shape.
 
+mod admin;
 pub mod auth;
 pub mod config;
 pub mod error;
@@ -59,11 +60,13 @@ impl Reply {
 pub struct Outcome {
     pub result: Result<Reply, ApiError>,
     pub cart: CartCookieState,
+    /// Extra response headers (paging).
+    pub headers: Vec<(&'static str, String)>,
 }
 
 impl Outcome {
     pub fn from_result(result: Result<Reply, ApiError>, cart: CartCookieState) -> Outcome {
-        Outcome { result, cart }
+        Outcome { result, cart, headers: Vec::new() }
     }
 }
 
@@ -160,6 +163,7 @@ struct ResponseMeta<'a> {
     cocart_path: bool,
     /// Authenticated responses carry WordPress's no-cache headers.
     no_cache: bool,
+    extra: Vec<(&'static str, String)>,
 }
 
 async fn handle<S: CartStore + CatalogStore + UserStore>(State(state): State<Arc<AppState<S>>>, request: Request) -> Response {
@@ -180,6 +184,7 @@ async fn handle<S: CartStore + CatalogStore + UserStore>(State(state): State<Arc
         cookies: Vec::new(),
         cocart_path: path.starts_with("/wp-json/cocart/"),
         no_cache: false,
+        extra: Vec::new(),
     };
     let rest_path = path.strip_prefix("/wp-json").unwrap_or("");
     let route = if path.starts_with("/wp-json/") { match_route(rest_path) } else { None };
@@ -249,6 +254,7 @@ async fn handle<S: CartStore + CatalogStore + UserStore>(State(state): State<Arc
         Err(error) => Outcome::from_result(Err(error), v2::cookie_state_of_stored(&state, &ctx).await),
     };
     meta.cookies = session::response_cookies(config, &ctx.session, &outcome.cart, now);
+    meta.extra = outcome.headers;
     meta.session = Some(&ctx.session);
     finish(&meta, outcome.result, head)
 }
@@ -366,6 +372,11 @@ fn finish(meta: &ResponseMeta<'_>, result: Result<Reply, ApiError>, head: bool) 
             HeaderName::from_static("cocart-api-cart-expiration"),
             HeaderValue::from(session.expiry.expiration),
         );
+    }
+    for (name, value) in &meta.extra {
+        if let Ok(v) = HeaderValue::from_str(value) {
+            headers.insert(*name, v);
+        }
     }
     if meta.no_cache {
         headers.insert(header::EXPIRES, HeaderValue::from_static("Wed, 11 Jan 1984 05:00:00 GMT"));

@@ -20,6 +20,12 @@ pub enum Route {
     Totals,
     Login,
     Logout,
+    /// `session/{cart_key}` (GET, DELETE): an administrator's view of a stored cart.
+    Session(String),
+    /// `session/{cart_key}/items`.
+    SessionItems(String),
+    /// `sessions`: every stored cart.
+    Sessions,
     /// A CoCart API v1 route (`/cocart/v1/...`, CONTRACT §B.2).
     V1(V1Route),
 }
@@ -118,6 +124,8 @@ impl Route {
         match self {
             Route::V2Index | Route::Store | Route::Cart | Route::Items | Route::ItemsCount | Route::Totals => &["GET"],
             Route::AddItem | Route::AddItems | Route::Calculate | Route::Clear | Route::Login | Route::Logout => &["POST"],
+            Route::Session(_) => &["GET", "DELETE"],
+            Route::SessionItems(_) | Route::Sessions => &["GET"],
             Route::Item(_) => &["GET", "POST", "DELETE", "PUT", "PATCH"],
             Route::V1(route) => route.methods(),
         }
@@ -139,6 +147,9 @@ impl Route {
             Route::Totals => "/cart/totals",
             Route::Login => "/login",
             Route::Logout => "/logout",
+            Route::Session(key) => return format!("/cocart/v2/session/{key}"),
+            Route::SessionItems(key) => return format!("/cocart/v2/session/{key}/items"),
+            Route::Sessions => "/sessions",
             Route::V1(route) => return route.name(),
         };
         format!("/cocart/v2{path}")
@@ -185,7 +196,7 @@ impl Route {
         const CLEAR: [Arg; 1] = [Arg::new("keep_removed_items", Kind::Boolean)];
         const TOTALS: [Arg; 1] = [Arg::new("html", Kind::Boolean)];
         match (self, method) {
-            (Route::Cart, _) => &CART,
+            (Route::Cart, _) | (Route::Session(_), "GET") | (Route::SessionItems(_), _) => &CART,
             (Route::AddItem, _) => &ADD_ITEM,
             (Route::AddItems, _) => &ADD_ITEMS,
             (Route::Item(_), "GET") => &ITEM_GET,
@@ -223,6 +234,19 @@ pub fn match_route(rest_path: &str) -> Option<Route> {
         "/cart/totals" => Route::Totals,
         "/login" => Route::Login,
         "/logout" => Route::Logout,
+        "/sessions" => Route::Sessions,
+        _ if tail.starts_with("/session/") => {
+            let rest = &path[path.len() - (tail.len() - "/session/".len())..];
+            let (key, items) = match rest.rsplit_once('/') {
+                Some((key, last)) if last.eq_ignore_ascii_case("items") => (key, true),
+                Some(_) => return None,
+                None => (rest, false),
+            };
+            if key.is_empty() || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+                return None;
+            }
+            if items { Route::SessionItems(key.to_string()) } else { Route::Session(key.to_string()) }
+        }
         _ => {
             let key = tail.strip_prefix("/cart/item/")?;
             if key.is_empty() || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
@@ -275,6 +299,10 @@ mod tests {
         assert_eq!(match_route("/cocart/v2/cart/item"), None);
         assert_eq!(match_route("/cocart/v9/cart"), None);
         assert_eq!(match_route("/cocart/v2/cart//"), None);
+        assert_eq!(match_route("/cocart/v2/session/AbC"), Some(Route::Session("AbC".into())));
+        assert_eq!(match_route("/cocart/v2/session/abc/items/"), Some(Route::SessionItems("abc".into())));
+        assert_eq!(match_route("/cocart/v2/session/a-b"), None);
+        assert_eq!(match_route("/cocart/v2/sessions"), Some(Route::Sessions));
     }
 
     #[test]

@@ -46,6 +46,10 @@ pub(crate) async fn dispatch<S: CartStore + CatalogStore + UserStore>(state: &Ar
         (Route::Totals, _) => totals(state, ctx).await,
         (Route::Login, _) => login(state, ctx).await,
         (Route::Logout, _) => logout(state, ctx).await,
+        (Route::Session(key), "DELETE") => crate::admin::delete_session(state, ctx, &key.clone()).await,
+        (Route::Session(key), _) => crate::admin::session(state, ctx, &key.clone()).await,
+        (Route::SessionItems(key), _) => crate::admin::session_items(state, ctx, &key.clone()).await,
+        (Route::Sessions, _) => crate::admin::sessions(state, ctx).await,
         (Route::V1(_), _) => crate::v1::dispatch(state, ctx).await,
     }
 }
