@@ -344,12 +344,20 @@ pub fn validate_settings(mut s: Settings) -> Result<Settings, SettingsError> {
         if !user.login.is_empty()
             && let Some(first) = logins.insert(user.login.to_ascii_lowercase(), i)
         {
-            problem(format!("{at}: login \"{}\" is also used by users #{} (logins ignore case)", user.login, first + 1));
+            problem(format!(
+                "{at}: login \"{}\" is also used by users #{} (logins ignore case)",
+                user.login,
+                first + 1
+            ));
         }
         if !user.email.is_empty()
             && let Some(first) = emails.insert(user.email.to_ascii_lowercase(), i)
         {
-            problem(format!("{at}: email \"{}\" is also used by users #{} (e-mails ignore case)", user.email, first + 1));
+            problem(format!(
+                "{at}: email \"{}\" is also used by users #{} (e-mails ignore case)",
+                user.email,
+                first + 1
+            ));
         }
         for (which, address) in [("billing", &mut user.billing), ("shipping", &mut user.shipping)] {
             address.country = address.country.trim().to_uppercase();

@@ -9,8 +9,9 @@
 //! - An e-mail must pass WordPress's `is_email()` and be at most 100 characters.
 //! - A new password is trimmed like PHP's `trim()` before hashing (WordPress's
 //!   `wp_hash_password` does, and a login layer must trim the same way before verifying); it
-//!   must be non-empty after trimming and at most 4096 bytes. It is hashed with argon2id on
-//!   the blocking pool.
+//!   must be non-empty after trimming and at most 4096 bytes, and free of what CoCart's
+//!   login cleaning (`sanitize_text_field`) would alter (`<`, `%XX`, tabs, line breaks,
+//!   runs of spaces). It is hashed with argon2id on the blocking pool.
 //! - `nicename` is `sanitize_title()` of the first 50 characters of the login.
 
 use cartd_domain::cart::Address;
@@ -231,7 +232,10 @@ pub fn user_from_settings(user: &SettingsUser) -> User {
 /// Upserts the users of a settings file by id (`cartd import settings`). Every login and
 /// e-mail is first checked against the users already stored under other ids, so a clash is
 /// reported before anything is written.
-pub async fn import_settings_users<S: UserStore>(store: &S, users: &[SettingsUser]) -> Result<ImportSummary, UserError> {
+pub async fn import_settings_users<S: UserStore>(
+    store: &S,
+    users: &[SettingsUser],
+) -> Result<ImportSummary, UserError> {
     let mut problems = Vec::new();
     let mut existing = Vec::with_capacity(users.len());
     for user in users {
@@ -242,7 +246,10 @@ pub async fn import_settings_users<S: UserStore>(store: &S, users: &[SettingsUse
                 && (other.login.eq_ignore_ascii_case(value) || other.email.eq_ignore_ascii_case(value))
                 && !users.iter().any(|u| u.id == other.id)
             {
-                problems.push(format!("users (id {}): the {field} \"{value}\" is already used by user {}", user.id, other.id));
+                problems.push(format!(
+                    "users (id {}): the {field} \"{value}\" is already used by user {}",
+                    user.id, other.id
+                ));
             }
         }
     }
@@ -341,13 +348,25 @@ pub fn check_role(role: &str) -> Result<(), String> {
     }
 }
 
-/// A new password: at most 4096 bytes, not empty once trimmed.
+/// A new password: at most 4096 bytes, not empty once trimmed, and unchanged by the
+/// cleaning logins apply (CoCart's Basic authentication passes the password through
+/// `sanitize_text_field`, which strips tags and `%XX` octets and collapses whitespace), so it
+/// verifies on every login path.
 pub fn check_new_password(password: &str) -> Result<(), String> {
     if password.len() > MAX_PASSWORD_BYTES {
         return Err(format!("the password is longer than {MAX_PASSWORD_BYTES} bytes"));
     }
-    if passwords::php_trim(password).is_empty() {
+    let trimmed = passwords::php_trim(password);
+    if trimmed.is_empty() {
         return Err("the password must not be empty".into());
+    }
+    let bytes = trimmed.as_bytes();
+    let octet = bytes.windows(3).any(|w| w[0] == b'%' && w[1].is_ascii_hexdigit() && w[2].is_ascii_hexdigit());
+    let odd_space = trimmed.chars().any(|c| c.is_whitespace() && c != ' ') || trimmed.contains("  ");
+    if trimmed.contains('<') || octet || odd_space {
+        return Err("the password contains `<`, a `%XX` sequence, a tab or line break, or a run of spaces, \
+                    which login requests would alter; choose another"
+            .into());
     }
     Ok(())
 }
@@ -418,12 +437,19 @@ mod tests {
         assert_eq!(check_new_password("s3cret"), Ok(()));
         assert_eq!(check_new_password(&"p".repeat(4096)), Ok(()));
         assert!(check_new_password(&"p".repeat(4097)).is_err());
+        assert_eq!(check_new_password(" correct horse battery staple "), Ok(()));
+        assert_eq!(check_new_password("100% sure & > 5"), Ok(()));
+        for bad in ["a<b", "<b>bold</b>", "a%41b", "two  spaces", "tab\there", "line\nbreak", "nb\u{a0}sp"] {
+            assert!(check_new_password(bad).is_err(), "{bad:?}");
+        }
 
         assert!(check_password_hash("").is_err());
         let plain = check_password_hash("hunter2").unwrap_err();
         assert!(plain.contains("plain password") && !plain.contains("hunter2"), "{plain}");
         assert!(check_password_hash("$1$abc$def").is_err());
-        for ok in ["$argon2id$v=19$m=32768,t=2,p=1$x$y", "$P$BcartdtstgBDRpB8YRc4XtcedoCVmz/", "$wp$2y$10$x", "$2y$10$x"] {
+        for ok in
+            ["$argon2id$v=19$m=32768,t=2,p=1$x$y", "$P$BcartdtstgBDRpB8YRc4XtcedoCVmz/", "$wp$2y$10$x", "$2y$10$x"]
+        {
             assert_eq!(check_password_hash(ok), Ok(()), "{ok}");
         }
     }

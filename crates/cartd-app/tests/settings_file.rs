@@ -261,10 +261,101 @@ fn the_documented_example_loads() {
     assert_eq!(s.shipping.zones[0].methods[1].method, MethodKind::LocalPickup);
     assert_eq!(s.coupons.list[1].date_expires, Some(1_893_456_000));
     assert_eq!(s.coupons.list[1].limit_usage_to_x_items, Some(1));
+    let alice = &s.users[0];
+    assert_eq!((alice.id, alice.login.as_str(), alice.role.as_str()), (2, "alice", "customer"));
+    assert_eq!((alice.billing.state.as_str(), alice.shipping.postcode.as_str()), ("CA", "94103"));
 
     // The example and the demo store describe the same store, apart from the extras the
     // example adds to show every key.
     let demo = load_settings_toml(&demo_text()).unwrap();
     assert_eq!((&s.store, &s.currency, &s.units), (&demo.store, &demo.currency, &demo.units));
     assert_eq!(s.tax.rates[0], demo.tax.rates[0]);
+}
+
+const PHPASS_OF_TEST: &str = "$P$BcartdtstgBDRpB8YRc4XtcedoCVmz/";
+
+#[test]
+fn users_load_with_defaults_and_partial_addresses() {
+    let s = load_settings_toml(&format!(
+        r#"
+        [[users]]
+        id = 7
+        login = " alice "
+        email = "Alice@Example.com"
+        password_hash = "{PHPASS_OF_TEST}"
+        [users.billing]
+        first_name = "Alice"
+        country = "us"
+        state = "ca"
+
+        [[users]]
+        id = 1
+        login = "boss"
+        email = "boss@example.com"
+        display_name = "The Boss"
+        role = " Administrator "
+        password_hash = "$argon2id$v=19$m=32768,t=2,p=1$c2FsdA$aGFzaA"
+        "#
+    ))
+    .unwrap();
+    assert_eq!(s.users.len(), 2);
+    let alice = &s.users[0];
+    assert_eq!((alice.id, alice.login.as_str(), alice.email.as_str()), (7, "alice", "Alice@Example.com"));
+    assert_eq!((alice.display_name.as_str(), alice.role.as_str()), ("alice", "customer"), "defaults");
+    assert_eq!((alice.billing.first_name.as_str(), alice.billing.country.as_str()), ("Alice", "US"));
+    assert_eq!((alice.billing.state.as_str(), alice.billing.city.as_str()), ("CA", ""));
+    assert_eq!(alice.shipping, Default::default());
+    let boss = &s.users[1];
+    assert_eq!((boss.display_name.as_str(), boss.role.as_str()), ("The Boss", "administrator"));
+
+    assert_eq!(load_settings_toml(&settings_to_toml(&s)).unwrap(), s, "users round-trip through TOML");
+    assert!(!settings_to_toml(&Settings::default()).contains("users"), "no users, no users key");
+}
+
+#[test]
+fn user_entries_are_checked() {
+    let found = problems(&format!(
+        r#"
+        [[users]]
+        id = 1
+        login = "alice"
+        email = "alice@example.com"
+        password_hash = "{PHPASS_OF_TEST}"
+
+        [[users]]
+        id = 1
+        login = "ALICE"
+        email = "ALICE@example.com"
+        role = "editor"
+        password_hash = "correct horse battery staple"
+
+        [[users]]
+        login = "bad login!"
+        email = "not-an-email"
+        [users.shipping]
+        country = "United States"
+        "#
+    ));
+    let expected = [
+        "users #2 (id 1): id 1 is also used by users #1",
+        "users #2 (id 1): the role \"editor\" is not one of administrator, shop_manager, customer",
+        "users #2 (id 1): password_hash looks like a plain password",
+        "users #2 (id 1): login \"ALICE\" is also used by users #1 (logins ignore case)",
+        "users #2 (id 1): email \"ALICE@example.com\" is also used by users #1 (e-mails ignore case)",
+        "users #3 (id 0): id must be between 1 and",
+        "users #3 (id 0): the login \"bad login!\" may only contain",
+        "users #3 (id 0): \"not-an-email\" is not a valid e-mail address",
+        "users #3 (id 0): password_hash must not be empty",
+        "users #3 (id 0): shipping.country \"UNITED STATES\" is not a two-letter country code",
+    ];
+    for (found, expected) in found.iter().zip(expected) {
+        assert!(found.starts_with(expected), "expected {expected:?}, found {found:?}");
+    }
+    assert_eq!(found.len(), expected.len(), "{}", found.join("\n"));
+    assert!(!found.iter().any(|p| p.contains("horse")), "a pasted password is never echoed: {found:?}");
+
+    let unknown = load_settings_toml("[[users]]\nid = 1\npassword = \"x\"\n").unwrap_err().to_string();
+    assert!(unknown.contains("password"), "unknown user keys are refused: {unknown}");
+    let unknown = load_settings_toml("[[users]]\nid = 1\n[users.billing]\nzip = \"1\"\n").unwrap_err().to_string();
+    assert!(unknown.contains("zip"), "unknown address keys are refused: {unknown}");
 }

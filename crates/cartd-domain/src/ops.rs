@@ -567,7 +567,8 @@ pub fn add_item_v1(cart: &mut Cart, catalog: &Catalog, request: &V1AddRequest) -
         return Err(plain(CartError::CannotBePurchased { name: String::new() }));
     }
     let posted = catalog.get(product_id as u64).ok_or_else(|| plain(CartError::InvalidProduct))?;
-    let named = |error: CartError, product: &Product| V1AddError::Cart { error, product_name: catalog.display_name(product) };
+    let named =
+        |error: CartError, product: &Product| V1AddError::Cart { error, product_name: catalog.display_name(product) };
     match posted.product_type {
         ProductType::External => {
             return Err(named(CartError::CannotAddExternal { name: catalog.display_name(posted) }, posted));

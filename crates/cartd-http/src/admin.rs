@@ -145,7 +145,11 @@ pub(crate) async fn sessions<S: CartStore + CatalogStore>(state: &Arc<AppState<S
             return Err(error(no_carts_in_session(), true));
         }
         let paged = ctx.params.get("page").is_some() || ctx.params.get("per_page").is_some();
-        let per_page = if paged { ctx.params.number_or("per_page", DEFAULT_PER_PAGE as f64).clamp(1.0, 1000.0) as u64 } else { total };
+        let per_page = if paged {
+            ctx.params.number_or("per_page", DEFAULT_PER_PAGE as f64).clamp(1.0, 1000.0) as u64
+        } else {
+            total
+        };
         let page = ctx.params.number_or("page", 1.0).max(1.0) as u64;
         let rows = store.list_carts((page - 1) * per_page, per_page).await?;
         headers.push(("x-wp-total", total.to_string()));

@@ -139,7 +139,8 @@ mod tests {
 
     #[test]
     fn tls_rule() {
-        let config = AuthConfig { allow_insecure_basic_auth: false, trusted_proxies: vec!["10.0.0.1".parse().unwrap()] };
+        let config =
+            AuthConfig { allow_insecure_basic_auth: false, trusted_proxies: vec!["10.0.0.1".parse().unwrap()] };
         let mut headers = HeaderMap::new();
         assert!(transport_allows_secrets(&config, Some("127.0.0.1:5000".parse().unwrap()), &headers));
         assert!(!transport_allows_secrets(&config, Some("10.0.0.1:5000".parse().unwrap()), &headers));

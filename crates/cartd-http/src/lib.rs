@@ -98,7 +98,10 @@ pub fn unix_now() -> i64 {
 }
 
 /// Build the application router with its middleware.
-pub fn router<S: CartStore + CatalogStore + UserStore>(state: Arc<AppState<S>>, request_timeout: Duration) -> axum::Router {
+pub fn router<S: CartStore + CatalogStore + UserStore>(
+    state: Arc<AppState<S>>,
+    request_timeout: Duration,
+) -> axum::Router {
     axum::Router::new()
         .fallback(handle::<S>)
         .with_state(state)
@@ -166,7 +169,10 @@ struct ResponseMeta<'a> {
     extra: Vec<(&'static str, String)>,
 }
 
-async fn handle<S: CartStore + CatalogStore + UserStore>(State(state): State<Arc<AppState<S>>>, request: Request) -> Response {
+async fn handle<S: CartStore + CatalogStore + UserStore>(
+    State(state): State<Arc<AppState<S>>>,
+    request: Request,
+) -> Response {
     let (parts, body) = request.into_parts();
     let config = &state.config;
     let now = unix_now();
@@ -270,7 +276,9 @@ async fn authenticate<S: CartStore + CatalogStore + UserStore>(
 ) -> Result<Option<Arc<cartd_store::User>>, ApiError> {
     use cartd_app::auth::login::{AuthOutcome, Credential};
     let Some(credential) = auth::credential(headers, params, method) else { return Ok(None) };
-    if !matches!(credential, Credential::Bearer(_)) && !auth::transport_allows_secrets(&state.auth_config, peer, headers) {
+    if !matches!(credential, Credential::Bearer(_))
+        && !auth::transport_allows_secrets(&state.auth_config, peer, headers)
+    {
         return Err(auth::tls_required());
     }
     let address = peer.map(|p| p.ip()).unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));

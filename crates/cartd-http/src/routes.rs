@@ -123,7 +123,9 @@ impl Route {
     pub fn methods(&self) -> &'static [&'static str] {
         match self {
             Route::V2Index | Route::Store | Route::Cart | Route::Items | Route::ItemsCount | Route::Totals => &["GET"],
-            Route::AddItem | Route::AddItems | Route::Calculate | Route::Clear | Route::Login | Route::Logout => &["POST"],
+            Route::AddItem | Route::AddItems | Route::Calculate | Route::Clear | Route::Login | Route::Logout => {
+                &["POST"]
+            }
             Route::Session(_) => &["GET", "DELETE"],
             Route::SessionItems(_) | Route::Sessions => &["GET"],
             Route::Item(_) => &["GET", "POST", "DELETE", "PUT", "PATCH"],

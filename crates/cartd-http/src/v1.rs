@@ -10,7 +10,7 @@ use cartd_app::carts::{CartTarget, CartTx};
 use cartd_domain::cart::Cart;
 use cartd_domain::errors::CartError;
 use cartd_domain::ops::{self, QuantityChange, V1AddError, V1AddRequest, clean_id};
-use cartd_domain::php::{intval, php_trim, strip_tags};
+use cartd_domain::php::{intval, php_empty, php_trim, scalar_to_string, strip_tags};
 use cartd_domain::session::{CleanKey, clean_cart_key};
 use cartd_store::{CartStore, CatalogStore};
 use cocart_wire::cart_errors::WireError;
@@ -99,7 +99,7 @@ fn cookie_state(tx: &mut CartTx<'_>) -> CartCookieState {
     if tx.cart.lines.is_empty() {
         return CartCookieState::default();
     }
-    CartCookieState { non_empty: true, cart_hash: tx.cart_hash().to_string(), delete_session_cookie: false }
+    CartCookieState { non_empty: true, cart_hash: tx.cart_hash().to_string(), ..CartCookieState::default() }
 }
 
 /// The v1 cart (§C.3.1) of the transaction's cart, as its line totals stand.
@@ -130,6 +130,14 @@ fn stored_cart_reply<S: CartStore + CatalogStore>(state: &Arc<AppState<S>>, ctx:
     Reply::Json(wire::v1_cart(&cart, &snapshot.catalog, &snapshot.settings, thumb, None, ctx.now))
 }
 
+/// The `id` path parameter, unless a request parameter of that name overrides it (§A.2).
+fn id_param(ctx: &Ctx, path_id: &str) -> String {
+    match ctx.params.get("id") {
+        Some(value) => scalar_to_string(value).unwrap_or_default(),
+        None => path_id.to_string(),
+    }
+}
+
 /// §C.3.2 with POLICY F10: only administrators and shop managers may read a cart by key.
 async fn cart_in_session<S: CartStore + CatalogStore>(state: &Arc<AppState<S>>, ctx: &Ctx, id: &str) -> Outcome {
     let result = read_cart_in_session(state, ctx, id).await;
@@ -146,11 +154,12 @@ async fn read_cart_in_session<S: CartStore + CatalogStore>(
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::UNAUTHORIZED);
         return Err(ApiError { with_allow: false, ..ApiError::with_body(status, body) });
     }
-    if id == "0" {
+    let id = id_param(ctx, id);
+    if php_empty(&Value::String(id.clone())) {
         return Err(v1_error(V1Error::CartKeyMissing));
     }
     // Keys are stored cleaned (lower-case), so the lookup is case-insensitive.
-    let CleanKey::Key(key) = clean_cart_key(id) else {
+    let CleanKey::Key(key) = clean_cart_key(&id) else {
         return Err(v1_error(V1Error::CartInSessionNotValid));
     };
     match state.carts.load(&key, ctx.now).await? {
@@ -165,16 +174,14 @@ async fn customer_cart<S: CartStore + CatalogStore>(state: &Arc<AppState<S>>, ct
         let error = ApiError { with_allow: false, ..v1_error(V1Error::CannotReadCart) };
         return Outcome::from_result(Err(error), cookie_state_of_stored(state, ctx).await);
     }
-    if id == "0" {
-        return Outcome::from_result(
-            Err(v1_error(V1Error::CustomerMissing)),
-            cookie_state_of_stored(state, ctx).await,
-        );
+    let id = id_param(ctx, id);
+    if php_empty(&Value::String(id.clone())) {
+        return Outcome::from_result(Err(v1_error(V1Error::CustomerMissing)), cookie_state_of_stored(state, ctx).await);
     }
-    // The id as an integer (`"007"` is user 7); the user's cart is stored under that number.
-    let user_key = id.trim_start_matches('0');
-    if !user_key.is_empty() {
-        match state.carts.load(user_key, ctx.now).await {
+    // `absint` (`"007"` is user 7); a user's cart is stored under their id.
+    let user_id = intval(&id).unsigned_abs();
+    if user_id != 0 {
+        match state.carts.load(&user_id.to_string(), ctx.now).await {
             Ok(Some(record)) if !record.cart.lines.is_empty() => {
                 let reply = stored_cart_reply(state, ctx, record.cart);
                 return Outcome::from_result(Ok(reply), cookie_state_of_stored(state, ctx).await);

@@ -21,7 +21,10 @@ use crate::error::ApiError;
 use crate::session::CartCookieState;
 use crate::{AppState, Ctx, Outcome, Reply, Route};
 
-pub(crate) async fn dispatch<S: CartStore + CatalogStore + UserStore>(state: &Arc<AppState<S>>, ctx: &mut Ctx) -> Outcome {
+pub(crate) async fn dispatch<S: CartStore + CatalogStore + UserStore>(
+    state: &Arc<AppState<S>>,
+    ctx: &mut Ctx,
+) -> Outcome {
     match (&ctx.route, ctx.method) {
         (Route::V2Index, _) => {
             let body = cocart_wire::index::v2_index(&state.config.site_url);
@@ -422,7 +425,10 @@ async fn login<S: CartStore + CatalogStore>(state: &Arc<AppState<S>>, ctx: &Ctx)
         let (status, body) = cocart_wire::sessions::rest_not_authorized();
         let error = ApiError {
             with_allow: false,
-            ..ApiError::with_body(axum::http::StatusCode::from_u16(status).unwrap_or(axum::http::StatusCode::UNAUTHORIZED), body)
+            ..ApiError::with_body(
+                axum::http::StatusCode::from_u16(status).unwrap_or(axum::http::StatusCode::UNAUTHORIZED),
+                body,
+            )
         };
         return Outcome::from_result(Err(error), cart);
     };

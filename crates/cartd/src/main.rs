@@ -39,6 +39,54 @@ enum Command {
         #[command(subcommand)]
         what: ImportCommand,
     },
+    /// Manage users (customers, shop managers, administrators).
+    User {
+        #[command(subcommand)]
+        what: UserCommand,
+    },
+    /// Manage WooCommerce REST API keys.
+    Keys {
+        #[command(subcommand)]
+        what: KeysCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user. The password is the first line of standard input when that is not a
+    /// terminal; otherwise it is asked for twice, without echo. It is never taken from the
+    /// command line.
+    Add {
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_parser = ["administrator", "shop_manager", "customer"])]
+        role: String,
+        /// Default: the login.
+        #[arg(long)]
+        display_name: Option<String>,
+        /// The user id (a customer's cart key). Default: one more than the largest id.
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=i64::MAX as u64))]
+        id: Option<u64>,
+    },
+    /// List users: id, login, e-mail, roles.
+    List,
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Create a consumer key and secret for a user; they are printed once.
+    Create {
+        /// The user's login or e-mail address.
+        #[arg(long)]
+        user: String,
+        #[arg(long, value_parser = ["read", "write", "read_write"])]
+        permissions: String,
+        /// Default: "cartd key for LOGIN".
+        #[arg(long)]
+        description: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -53,7 +101,9 @@ enum ImportCommand {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    // Logs go to stderr (as the README says), so command output on stdout stays clean.
     tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("CARTD_LOG")
                 .unwrap_or_else(|_| "cartd=info,cartd_http=info".into()),
@@ -77,6 +127,17 @@ fn main() -> anyhow::Result<()> {
                 ImportCommand::Products { file } => server::import_products(&config, &file).await,
                 ImportCommand::Settings { file } => server::import_settings(&config, &file).await,
                 ImportCommand::TaxRates { file } => server::import_tax_rates(&config, &file).await,
+            },
+            Command::User { what } => match what {
+                UserCommand::Add { login, email, role, display_name, id } => {
+                    server::user_add(&config, server::UserAdd { login, email, role, display_name, id }).await
+                }
+                UserCommand::List => server::user_list(&config).await,
+            },
+            Command::Keys { what } => match what {
+                KeysCommand::Create { user, permissions, description } => {
+                    server::keys_create(&config, &user, &permissions, description.as_deref()).await
+                }
             },
         }
     })

@@ -1,4 +1,5 @@
-//! Commands: serve (with its background jobs and graceful shutdown), migrate and imports.
+//! Commands: serve (with its background jobs and graceful shutdown), migrate, imports, and
+//! the user and API-key commands.
 //! The backend is chosen once, from the database URL scheme.
 
 use std::path::Path;
@@ -6,12 +7,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
+use cartd_app::auth::jwt::JwtConfig;
+use cartd_app::auth::login::{Authenticator, FailureLimits};
 use cartd_app::carts::Carts;
 use cartd_app::catalog::CatalogHandle;
 use cartd_domain::catalog::Catalog;
 use cartd_domain::session::ExpiryPolicy;
-use cartd_app::auth::jwt::JwtConfig;
-use cartd_app::auth::login::{Authenticator, FailureLimits};
 use cartd_http::auth::AuthConfig;
 use cartd_http::{AppState, CorsConfig, HttpConfig};
 use cartd_store::{CartStore, CatalogStore};
@@ -69,14 +70,120 @@ pub async fn import_products(config: &Config, file: &Path) -> anyhow::Result<()>
     Ok(())
 }
 
+/// Saves the settings and upserts their `[[users]]` into the user store (users are not kept
+/// with the stored settings). Users are checked against the stored ones first; nothing is
+/// saved when one clashes.
 pub async fn import_settings(config: &Config, file: &Path) -> anyhow::Result<()> {
     let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-    let settings =
+    let mut settings =
         cartd_app::settings_file::load_settings_toml(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let users = std::mem::take(&mut settings.users);
     let store = open_store(config)?;
+    let summary = cartd_app::users::import_settings_users(&store, &users)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     store.save_settings(settings).await?;
     println!("settings imported from {}", file.display());
+    if !users.is_empty() {
+        println!("{} users imported ({} new, {} updated)", users.len(), summary.inserted, summary.updated);
+    }
     store.close().await;
+    Ok(())
+}
+
+/// The fields of `cartd user add` (the password is read separately).
+pub struct UserAdd {
+    pub login: String,
+    pub email: String,
+    pub role: String,
+    pub display_name: Option<String>,
+    pub id: Option<u64>,
+}
+
+/// `cartd user add`: the password comes from standard input or a no-echo prompt.
+pub async fn user_add(config: &Config, args: UserAdd) -> anyhow::Result<()> {
+    let password = tokio::task::spawn_blocking(read_new_password).await??;
+    let store = open_store(config)?;
+    let new = cartd_app::users::NewUser {
+        id: args.id.unwrap_or(0),
+        login: args.login,
+        email: args.email,
+        role: args.role,
+        display_name: args.display_name,
+        password,
+    };
+    let (login, role) = (new.login.trim().to_string(), new.role.clone());
+    let result = cartd_app::users::add_user(&store, new).await;
+    store.close().await;
+    let id = result?;
+    println!("user {id} created ({login}, {role})");
+    Ok(())
+}
+
+/// The first line of standard input when it is not a terminal (without its line break),
+/// else the password typed twice at a prompt without echo.
+fn read_new_password() -> anyhow::Result<String> {
+    use std::io::{BufRead, IsTerminal, Read};
+
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        let first = rpassword::prompt_password("Password: ").context("reading the password")?;
+        let again = rpassword::prompt_password("Password again: ").context("reading the password")?;
+        if first != again {
+            bail!("the two passwords differ");
+        }
+        return Ok(first);
+    }
+    // Enough for the longest accepted password and its line break; a longer line is refused.
+    let limit = cartd_app::auth::passwords::MAX_PASSWORD_BYTES as u64 + 3;
+    let mut line = Vec::new();
+    stdin.lock().take(limit).read_until(b'\n', &mut line).context("reading the password from standard input")?;
+    let line = String::from_utf8(line).map_err(|_| anyhow::anyhow!("the password on standard input is not UTF-8"))?;
+    Ok(cartd_app::users::password_from_line(&line).to_string())
+}
+
+/// `cartd user list`: id, login, e-mail and roles; never the hashes.
+pub async fn user_list(config: &Config) -> anyhow::Result<()> {
+    let store = open_store(config)?;
+    let result = cartd_app::users::list_users(&store).await;
+    store.close().await;
+    let users = result?;
+    if users.is_empty() {
+        println!("no users");
+        return Ok(());
+    }
+    let rows: Vec<[String; 4]> =
+        users.into_iter().map(|u| [u.id.to_string(), u.login, u.email, u.roles.join(",")]).collect();
+    let header = ["ID", "LOGIN", "EMAIL", "ROLES"].map(String::from);
+    let widths: Vec<usize> = (0..3)
+        .map(|c| std::iter::once(&header).chain(&rows).map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    for row in std::iter::once(&header).chain(&rows) {
+        let [id, login, email, roles] = row;
+        let (w0, w1, w2) = (widths[0], widths[1], widths[2]);
+        println!("{id:>w0$}  {login:<w1$}  {email:<w2$}  {roles}");
+    }
+    Ok(())
+}
+
+/// `cartd keys create`: prints the consumer key and secret once.
+pub async fn keys_create(
+    config: &Config,
+    user: &str,
+    permissions: &str,
+    description: Option<&str>,
+) -> anyhow::Result<()> {
+    let store = open_store(config)?;
+    let result = cartd_app::users::create_api_key(&store, user, permissions, description).await;
+    store.close().await;
+    let key = result?;
+    println!(
+        "API key {} created for {} (user {}): {}, \"{}\"",
+        key.key_id, key.login, key.user_id, key.permissions, key.description
+    );
+    println!("consumer_key:    {}", key.consumer_key);
+    println!("consumer_secret: {}", key.consumer_secret);
+    println!("Save both now: they will not be shown again (only a hash of the consumer key is stored).");
     Ok(())
 }
 
@@ -156,7 +263,8 @@ pub async fn start(config: &Config, demo: bool) -> anyhow::Result<Running> {
     http.cors = CorsConfig { allow_all: config.cors_allow_all, fixed_origin: config.cors_origin.clone() };
     let expiry =
         ExpiryPolicy { expiration_secs: config.cart_expiration_secs, expiring_secs: config.cart_expiring_secs };
-    let jwt_secret = config.jwt_secret.clone().unwrap_or_else(|| cartd_domain::keys::md5_hex(format!("jwt|{secret}").as_bytes()));
+    let jwt_secret =
+        config.jwt_secret.clone().unwrap_or_else(|| cartd_domain::keys::md5_hex(format!("jwt|{secret}").as_bytes()));
     let mut jwt = JwtConfig::new(jwt_secret, site_url.clone());
     jwt.lifetime_secs = config.jwt_lifetime_secs;
     let limits = FailureLimits {

@@ -18,7 +18,10 @@ async fn app_with_admin() -> TestApp {
 async fn only_managers_may_look() {
     let app = app_with_admin().await;
     let guest = app.get("/sessions", 401).await;
-    assert_eq!(guest.text, r#"{"code":"cocart_rest_cannot_view","message":"Sorry, you cannot list resources.","data":{"status":401}}"#);
+    assert_eq!(
+        guest.text,
+        r#"{"code":"cocart_rest_cannot_view","message":"Sorry, you cannot list resources.","data":{"status":401}}"#
+    );
     assert!(guest.header("allow").is_none());
     let customer = app.send(app.client.get(app.url("/session/abc")).basic_auth("shopper", Some(PASSWORD)), 403).await;
     assert_eq!(customer.json()["code"], "cocart_rest_cannot_view");
@@ -39,7 +42,19 @@ async fn list_view_and_delete_stored_carts() {
     let rows = list.json();
     assert_eq!(rows.as_array().unwrap().len(), 2);
     let keys: Vec<&str> = rows[0].as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(keys, ["cart_id", "cart_key", "customers_name", "customers_email", "cart_created", "cart_expiry", "cart_source", "link"]);
+    assert_eq!(
+        keys,
+        [
+            "cart_id",
+            "cart_key",
+            "customers_name",
+            "customers_email",
+            "cart_created",
+            "cart_expiry",
+            "cart_source",
+            "link"
+        ]
+    );
     assert_eq!(rows[0]["cart_key"], first.as_str());
     assert_eq!(rows[0]["cart_source"], "cocart");
     assert_eq!(rows[0]["link"], format!("http://127.0.0.1:8080/wp-json/cocart/v2/session/{first}"));
@@ -49,17 +64,25 @@ async fn list_view_and_delete_stored_carts() {
     assert_eq!(paged.json()[0]["cart_key"], second.as_str());
 
     // POLICY F4: the stored cart itself, shaped like GET cart.
-    let view = app.send(as_admin(app.client.get(app.url(&format!("/session/{}", first.to_uppercase())))), 200).await.json();
+    let view =
+        app.send(as_admin(app.client.get(app.url(&format!("/session/{}", first.to_uppercase())))), 200).await.json();
     assert_eq!(view["cart_key"], first.as_str());
     assert_eq!(view["items"][0]["item_key"], md5("48"));
     assert_eq!(view["totals"]["total"], "6160");
-    let items = app.send(as_admin(app.client.get(app.url(&format!("/session/{first}/items?thumb=false")))), 200).await.json();
+    let items =
+        app.send(as_admin(app.client.get(app.url(&format!("/session/{first}/items?thumb=false")))), 200).await.json();
     assert_eq!(items[md5("48")]["featured_image"], "");
 
     let missing = app.send(as_admin(app.client.get(app.url("/session/0"))), 404).await;
-    assert_eq!(missing.text, r#"{"code":"cocart_cart_key_missing","message":"Cart Key is required!","data":{"status":404}}"#);
+    assert_eq!(
+        missing.text,
+        r#"{"code":"cocart_cart_key_missing","message":"Cart Key is required!","data":{"status":404}}"#
+    );
     let unknown = app.send(as_admin(app.client.get(app.url("/session/nothing_here"))), 404).await;
-    assert_eq!(unknown.text, r#"{"code":"cocart_cart_in_session_not_valid","message":"Cart in session is not valid!","data":{"status":404}}"#);
+    assert_eq!(
+        unknown.text,
+        r#"{"code":"cocart_cart_in_session_not_valid","message":"Cart in session is not valid!","data":{"status":404}}"#
+    );
 
     let deleted = app.send(as_admin(app.client.delete(app.url(&format!("/session/{first}")))), 200).await;
     assert_eq!(deleted.text, "\"Cart successfully deleted!\"");

@@ -65,7 +65,13 @@ async fn wrong_credentials_fail_on_every_route_and_are_limited() {
 async fn a_customer_cart_is_keyed_by_user_id_across_devices() {
     let app = app_with_customer().await;
     let added = app
-        .send(app.client.post(app.url("/cart/add-item")).basic_auth("demo", Some(PASSWORD)).json(&json!({"id": "48", "quantity": "2"})), 200)
+        .send(
+            app.client
+                .post(app.url("/cart/add-item"))
+                .basic_auth("demo", Some(PASSWORD))
+                .json(&json!({"id": "48", "quantity": "2"})),
+            200,
+        )
         .await;
     assert_eq!(added.json()["cart_key"], "5");
     assert_eq!(added.header("cocart-api-cart-key").as_deref(), Some("5"));

@@ -94,7 +94,10 @@ async fn namespace_index_and_methods() {
         ]
     );
     assert_eq!(body["_links"]["up"][0]["href"], "http://127.0.0.1:8080/wp-json/");
-    assert_eq!(body["routes"]["/cocart/v1/get-cart"]["_links"]["self"][0]["href"], "http://127.0.0.1:8080/wp-json/cocart/v1/get-cart");
+    assert_eq!(
+        body["routes"]["/cocart/v1/get-cart"]["_links"]["self"][0]["href"],
+        "http://127.0.0.1:8080/wp-json/cocart/v1/get-cart"
+    );
 
     let options = app.send(app.client.request(reqwest::Method::OPTIONS, v1(&app, "/item")), 200).await;
     assert_eq!(options.header("allow").as_deref(), Some("GET, POST, DELETE"));
@@ -145,9 +148,10 @@ async fn get_cart_and_added_item_are_exact() {
 
     // An add that merges shows the merged quantity; `return_cart` gives the keyed cart with the
     // just-added line in the added-line order.
-    let merged = post(&app, &format!("/add-item{q}"), json!({"product_id": "48", "quantity": "1", "return_cart": true}), 200)
-        .await
-        .json();
+    let merged =
+        post(&app, &format!("/add-item{q}"), json!({"product_id": "48", "quantity": "1", "return_cart": true}), 200)
+            .await
+            .json();
     let line = &merged[md5("48")];
     assert_eq!(line["quantity"], 3);
     assert_eq!(line["line_total"], 54);
@@ -185,7 +189,11 @@ async fn add_item_skus_variations_and_item_data() {
     .await;
     assert_same(
         &invalid.text,
-        &error("cocart_invalid_variation_data", "Invalid value posted for Color. Allowed values: blue, green, red", 400),
+        &error(
+            "cocart_invalid_variation_data",
+            "Invalid value posted for Color. Allowed values: blue, green, red",
+            400,
+        ),
     );
     let partial = post(
         &app,
@@ -227,14 +235,10 @@ async fn add_item_skus_variations_and_item_data() {
     assert_eq!(by_id["quantity"], 2);
 
     // Custom item data is part of the key and comes first in the line.
-    let custom = post(
-        &app,
-        &format!("/add-item{q}"),
-        json!({"product_id": "48", "cart_item_data": {"gift_note": "Hi"}}),
-        200,
-    )
-    .await
-    .json();
+    let custom =
+        post(&app, &format!("/add-item{q}"), json!({"product_id": "48", "cart_item_data": {"gift_note": "Hi"}}), 200)
+            .await
+            .json();
     assert_eq!(custom["key"], md5("48_gift_noteHi"));
     assert_eq!(custom.as_object().unwrap().keys().next().unwrap(), "gift_note");
 
@@ -297,7 +301,8 @@ async fn add_item_errors_use_v1_wording() {
     // Fractional quantities are fine; a form body works too.
     let half = post(&app, "/add-item", json!({"product_id": "48", "quantity": 1.5}), 200).await.json();
     assert_eq!(half["quantity"], 1.5);
-    let form = app.send(app.client.post(v1(&app, "/add-item")).form(&[("product_id", "48"), ("quantity", "2")]), 200).await;
+    let form =
+        app.send(app.client.post(v1(&app, "/add-item")).form(&[("product_id", "48"), ("quantity", "2")]), 200).await;
     assert_eq!(form.json()["quantity"], 2);
     app.stop().await;
 }
@@ -311,12 +316,20 @@ async fn item_update_remove_restore() {
     let item = md5("48");
 
     let increased = post(&app, &format!("/item{q}"), json!({"cart_item_key": item, "quantity": 3}), 200).await;
-    assert_same(&increased.text, &json!({"message": "The quantity for \"Beanie\" has increased to \"3\".", "quantity": 3}));
+    assert_same(
+        &increased.text,
+        &json!({"message": "The quantity for \"Beanie\" has increased to \"3\".", "quantity": 3}),
+    );
     assert_eq!(increased.header("allow").as_deref(), Some("GET, POST, DELETE"));
     let same = post(&app, &format!("/item{q}"), json!({"cart_item_key": item, "quantity": "3"}), 200).await;
     assert_same(&same.text, &json!({"message": "The quantity for \"Beanie\" has not changed.", "quantity": 3}));
     let form = app
-        .send(app.client.post(v1(&app, &format!("/item{q}"))).form(&[("cart_item_key", item.as_str()), ("quantity", "1")]), 200)
+        .send(
+            app.client
+                .post(v1(&app, &format!("/item{q}")))
+                .form(&[("cart_item_key", item.as_str()), ("quantity", "1")]),
+            200,
+        )
         .await;
     assert_same(&form.text, &json!({"message": "The quantity for \"Beanie\" has decreased to \"1\".", "quantity": 1}));
     let with_cart = post(
@@ -339,7 +352,8 @@ async fn item_update_remove_restore() {
     // DELETE: the key from the query string or a JSON body.
     assert_same(&delete(&app, &format!("/item{q}"), 404).await.text, &required);
     assert_same(&delete(&app, &format!("/item{q}&cart_item_key=nope"), 404).await.text, &unknown);
-    let removed = app.send(app.client.delete(v1(&app, &format!("/item{q}"))).json(&json!({"cart_item_key": item})), 200).await;
+    let removed =
+        app.send(app.client.delete(v1(&app, &format!("/item{q}"))).json(&json!({"cart_item_key": item})), 200).await;
     assert_eq!(removed.text, "\"Item has been removed from cart.\"");
     // No lines left: "no items" comes before the key checks.
     let no_items = error("cocart_no_items", "No items in cart.", 404);
@@ -353,7 +367,10 @@ async fn item_update_remove_restore() {
     assert_eq!(restored.text, "\"Item has been restored to the cart.\"");
     let again = get(&app, &format!("/item{q}&cart_item_key={item}"), 403).await;
     assert_same(&again.text, &error("cocart_can_not_restore_item", "Unable to restore item to the cart.", 403));
-    assert_same(&get(&app, &format!("/get-cart{q}"), 200).await.text, &json!({ item.clone(): beanie_line(2.0, &hash) }));
+    assert_same(
+        &get(&app, &format!("/get-cart{q}"), 200).await.text,
+        &json!({ item.clone(): beanie_line(2.0, &hash) }),
+    );
 
     // DELETE and GET with return_cart.
     post(&app, &format!("/add-item{q}"), json!({"product_id": "60"}), 200).await;
@@ -371,7 +388,10 @@ async fn item_update_remove_restore() {
     // Quantity 0 does not remove: the line is kept at 0 and dropped, not removed, on the next load.
     let zero = post(&app, &format!("/item{q}"), json!({"cart_item_key": md5("60"), "quantity": 0}), 200).await;
     assert_same(&zero.text, &json!({"message": "The quantity for \"Cap\" has decreased to \"0\".", "quantity": 0}));
-    assert_same(&get(&app, &format!("/get-cart{q}"), 200).await.text, &json!({ item.clone(): beanie_line(2.0, &hash) }));
+    assert_same(
+        &get(&app, &format!("/get-cart{q}"), 200).await.text,
+        &json!({ item.clone(): beanie_line(2.0, &hash) }),
+    );
     let restore_dropped = get(&app, &format!("/item{q}&cart_item_key={}", md5("60")), 403).await;
     assert_eq!(restore_dropped.json()["code"], "cocart_can_not_restore_item");
     assert_eq!(app.get(&format!("/cart/items/count{q}&removed_items=true"), 200).await.text, "0");
@@ -390,7 +410,10 @@ async fn count_totals_calculate_clear() {
         "total": "$0.00", "total_tax": "$0.00"});
     // An unknown cart: no error, the never-calculated defaults.
     assert_eq!(get(&app, "/count-items?cart_key=nobody", 200).await.text, "0");
-    assert_eq!(get(&app, "/count-items?cart_key=nobody&return=", 200).await.text, "\"There are no items in the cart!\"");
+    assert_eq!(
+        get(&app, "/count-items?cart_key=nobody&return=", 200).await.text,
+        "\"There are no items in the cart!\""
+    );
     assert_same(&get(&app, "/totals?cart_key=nobody", 200).await.text, &zero);
     assert_same(&get(&app, "/totals?cart_key=nobody&html=true", 200).await.text, &zero_html);
 
@@ -436,7 +459,8 @@ async fn admin_routes_refuse_guests_and_customers() {
     assert_same(&guest.text, &error("cocart_rest_cannot_view", "Sorry, you cannot list resources.", 401));
     assert!(guest.header("allow").is_none());
     get(&app, "/get-cart/0", 401).await;
-    let customer = app.send(app.client.get(v1(&app, &format!("/get-cart/{key}"))).basic_auth("demo", Some(PASSWORD)), 403).await;
+    let customer =
+        app.send(app.client.get(v1(&app, &format!("/get-cart/{key}"))).basic_auth("demo", Some(PASSWORD)), 403).await;
     assert_same(&customer.text, &error("cocart_rest_cannot_view", "Sorry, you cannot list resources.", 403));
     // Parameter errors are reported first.
     get(&app, &format!("/get-cart/{key}?thumb=maybe"), 400).await;
@@ -447,7 +471,8 @@ async fn admin_routes_refuse_guests_and_customers() {
     assert_same(&guest.text, &cannot_read);
     assert!(guest.header("allow").is_none());
     get(&app, "/get-cart/customer/0", 401).await;
-    let customer = app.send(app.client.get(v1(&app, "/get-cart/customer/5")).basic_auth("demo", Some(PASSWORD)), 401).await;
+    let customer =
+        app.send(app.client.get(v1(&app, "/get-cart/customer/5")).basic_auth("demo", Some(PASSWORD)), 401).await;
     assert_same(&customer.text, &cannot_read);
     app.stop().await;
 }
@@ -471,6 +496,9 @@ async fn managers_read_carts_by_key_and_customer() {
     assert_same(&missing.text, &error("cocart_cart_key_missing", "Cart Key is required!", 404));
     let unknown = app.send(as_user("boss", "/get-cart/nosuchcart".into()), 404).await;
     assert_same(&unknown.text, &error("cocart_cart_in_session_not_valid", "Cart in session is not valid!", 404));
+    // A request parameter overrides the path parameter of the same name (§A.2).
+    let overridden = app.send(as_user("boss", format!("/get-cart/nosuchcart?id={key}")), 200).await;
+    assert_same(&overridden.text, &json!({ md5("48"): beanie_line(2.0, &data_hash) }));
 
     // The customer's cart, stored under their user id.
     app.send(
@@ -480,6 +508,8 @@ async fn managers_read_carts_by_key_and_customer() {
     .await;
     let customer = app.send(as_user("boss", "/get-cart/customer/5".into()), 200).await.json();
     assert_eq!(customer[md5("60")]["product_name"], "Cap");
+    assert_eq!(app.send(as_user("boss", "/get-cart/customer/005".into()), 200).await.json(), customer);
+    assert_eq!(app.send(as_user("boss", "/get-cart/customer/1?id=5".into()), 200).await.json(), customer);
     let no_id = app.send(as_user("boss", "/get-cart/customer/0".into()), 404).await;
     assert_same(&no_id.text, &error("cocart_customer_missing", "Customer ID is required!", 404));
     // Shop managers are refused here.
