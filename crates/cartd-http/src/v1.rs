@@ -2,11 +2,12 @@
 //! parameters, runs the cart transaction with the v1 domain operation, and picks the v1 wire
 //! shape (§D.8). v1 routes neither consume nor discard the notice queue (§C.1.5), and their
 //! errors use v1 wording (ERRORS.md §7).
+use crate::v2::with_cart;
 
 use std::sync::Arc;
 
 use axum::http::StatusCode;
-use cartd_app::carts::{CartTarget, CartTx};
+use cartd_app::carts::CartTx;
 use cartd_domain::cart::Cart;
 use cartd_domain::errors::CartError;
 use cartd_domain::ops::{self, QuantityChange, V1AddError, V1AddRequest, clean_id};
@@ -66,40 +67,6 @@ fn add_error(e: V1AddError) -> ApiError {
         V1AddError::NoLongerExists { name } => v1_error(V1Error::ProductNoLongerExists { name }),
         V1AddError::Refused { name } => v1_error(V1Error::CannotAddToCart { name }),
     }
-}
-
-fn target(ctx: &Ctx) -> CartTarget {
-    CartTarget { key: ctx.session.key.clone(), expiration: ctx.session.expiry.expiration, source: "cocart" }
-}
-
-/// Run a cart transaction whose closure answers the request; the cookie state is read from
-/// the cart as the transaction leaves it.
-async fn with_cart<S: CartStore + CatalogStore>(
-    state: &Arc<AppState<S>>,
-    ctx: &Ctx,
-    mut apply: impl FnMut(&mut CartTx<'_>, &Ctx) -> Result<Reply, ApiError> + Send + 'static,
-) -> Outcome {
-    let snapshot = state.catalog.get();
-    // The operation may run on another request's task (the cart's queue leader).
-    let shared = Arc::new(ctx.clone());
-    let result = state
-        .carts
-        .transact(&target(ctx), &snapshot, ctx.now, move |tx| {
-            let reply = apply(tx, &shared);
-            (reply, cookie_state(tx))
-        })
-        .await;
-    match result {
-        Ok((reply, cart)) => Outcome::from_result(reply, cart),
-        Err(error) => Outcome::from_result(Err(error.into()), CartCookieState::default()),
-    }
-}
-
-fn cookie_state(tx: &mut CartTx<'_>) -> CartCookieState {
-    if tx.cart.lines.is_empty() {
-        return CartCookieState::default();
-    }
-    CartCookieState { non_empty: true, cart_hash: tx.cart_hash().to_string(), ..CartCookieState::default() }
 }
 
 /// The v1 cart (§C.3.1) of the transaction's cart, as its line totals stand.

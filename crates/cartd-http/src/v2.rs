@@ -63,7 +63,7 @@ fn target(ctx: &Ctx) -> CartTarget {
 
 /// Run a cart transaction whose closure answers the request; the cookie state is read from
 /// the cart as the transaction leaves it.
-async fn with_cart<S: CartStore + CatalogStore>(
+pub(crate) async fn with_cart<S: CartStore + CatalogStore>(
     state: &Arc<AppState<S>>,
     ctx: &Ctx,
     mut apply: impl FnMut(&mut CartTx<'_>, &Ctx) -> Result<Reply, ApiError> + Send + 'static,
