@@ -183,28 +183,39 @@ fn add_validated(
         }
         existing.quantity += quantity;
     } else {
-        let mut item_data = request.item_data.clone();
-        item_data.retain(|k, _| !RESERVED_LINE_FIELDS.contains(&k.as_str()));
-        cart.lines.insert(
-            key.clone(),
-            CartLine {
-                key: key.clone(),
-                product_id,
-                variation_id,
-                variation: variation_map,
-                quantity,
-                data_hash: data_hash(line_product),
-                item_data,
-                line_tax_data: LineTaxData::default(),
-                line_subtotal: 0.0,
-                line_subtotal_tax: 0.0,
-                line_total: 0.0,
-                line_tax: 0.0,
-            },
-        );
+        let line = new_line(&key, product_id, variation_id, variation_map, quantity, line_product, &request.item_data);
+        cart.lines.insert(key.clone(), line);
     }
     let title = catalog.get(product_id).map(|p| p.name.clone()).unwrap_or_default();
     Ok(Added { key, title })
+}
+
+/// A new cart line; standard fields win over same-named item data (§C.2.3).
+fn new_line(
+    key: &str,
+    product_id: u64,
+    variation_id: u64,
+    variation: IndexMap<String, String>,
+    quantity: f64,
+    product: &Product,
+    item_data: &IndexMap<String, Value>,
+) -> CartLine {
+    let mut item_data = item_data.clone();
+    item_data.retain(|k, _| !RESERVED_LINE_FIELDS.contains(&k.as_str()));
+    CartLine {
+        key: key.to_string(),
+        product_id,
+        variation_id,
+        variation,
+        quantity,
+        data_hash: data_hash(product),
+        item_data,
+        line_tax_data: LineTaxData::default(),
+        line_subtotal: 0.0,
+        line_subtotal_tax: 0.0,
+        line_total: 0.0,
+        line_tax: 0.0,
+    }
 }
 
 fn quantity_of_stock_owner(cart: &Cart, catalog: &Catalog, owner: u64) -> f64 {
@@ -673,25 +684,8 @@ pub fn add_item_v1(cart: &mut Cart, catalog: &Catalog, request: &V1AddRequest) -
         }
         existing.quantity += quantity;
     } else {
-        let mut item_data = request.item_data.clone();
-        item_data.retain(|k, _| !RESERVED_LINE_FIELDS.contains(&k.as_str()));
-        cart.lines.insert(
-            key.clone(),
-            CartLine {
-                key: key.clone(),
-                product_id,
-                variation_id,
-                variation: variation_map,
-                quantity,
-                data_hash: data_hash(line_product),
-                item_data,
-                line_tax_data: LineTaxData::default(),
-                line_subtotal: 0.0,
-                line_subtotal_tax: 0.0,
-                line_total: 0.0,
-                line_tax: 0.0,
-            },
-        );
+        let line = new_line(&key, product_id, variation_id, variation_map, quantity, line_product, &request.item_data);
+        cart.lines.insert(key.clone(), line);
     }
     let title = catalog.get(product_id).map(|p| p.name.clone()).unwrap_or_default();
     Ok(Added { key, title })

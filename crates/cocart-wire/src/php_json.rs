@@ -191,17 +191,7 @@ pub(crate) fn is_sequential(map: &Map<String, Value>) -> bool {
     map.keys().enumerate().all(|(i, k)| k == fmt_u64(&mut buf, i as u64))
 }
 
-/// PHP `empty()` of a JSON value: `""`, `"0"`, `0`, `0.0`, `null`, `false`, `[]`, `{}`.
-pub fn php_empty(value: &Value) -> bool {
-    match value {
-        Value::Null => true,
-        Value::Bool(b) => !b,
-        Value::Number(n) => n.as_f64() == Some(0.0),
-        Value::String(s) => s.is_empty() || s == "0",
-        Value::Array(a) => a.is_empty(),
-        Value::Object(o) => o.is_empty(),
-    }
-}
+pub use cartd_domain::php::php_empty;
 
 /// PHP's `$s++` on a string (Perl-style increment): `"default"` → `"defaulu"`, `"az"` →
 /// `"ba"`, `"zz"` → `"aaa"`, `"a9"` → `"b0"`. Used for shipping package keys.
