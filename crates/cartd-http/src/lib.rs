@@ -7,6 +7,7 @@ mod admin;
 pub mod auth;
 pub mod config;
 pub mod error;
+mod jwt_auth;
 pub mod params;
 pub mod routes;
 pub mod session;
@@ -196,8 +197,8 @@ async fn handle<S: CartStore + CatalogStore + UserStore>(
     let route = if path.starts_with("/wp-json/") { match_route(rest_path) } else { None };
 
     let Some(method) = static_method(&method_name) else {
-        let message = format!("Unknown request method for {rest_path}.");
-        let error = ApiError { with_allow: false, ..ApiError::new(401, "cocart_rest_permission_error", &message) };
+        let (_, body) = cocart_wire::sessions::permission_error_unknown_method(rest_path);
+        let error = ApiError { with_allow: false, ..ApiError::with_body(StatusCode::UNAUTHORIZED, body) };
         return finish(&meta, Err(error), head);
     };
     let method = if head { "GET" } else { method };
@@ -211,10 +212,21 @@ async fn handle<S: CartStore + CatalogStore + UserStore>(
         params.form = params::parse_urlencoded(&bytes);
     }
     let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0);
-    let user = match authenticate(&state, &parts.headers, &params, method, peer, now).await {
-        Ok(user) => user,
-        Err(error) => return finish(&meta, Err(error), head),
+    let jwt_route = matches!(route, Some(Route::JwtToken | Route::JwtValidate));
+    let user = if jwt_route {
+        None
+    } else {
+        let request = RequestView { headers: &parts.headers, params: &params, body: &bytes, uri: &parts.uri, peer };
+        match authenticate(&state, &request, parts.method.as_str(), method, now).await {
+            Ok(user) => user,
+            Err(error) => return finish(&meta, Err(error), head),
+        }
     };
+    if user.is_none()
+        && let Some(error) = state.auth_config.lockdown.check(method, rest_path)
+    {
+        return finish(&meta, Err(error), head);
+    }
 
     let Some(route) = route else {
         return finish(&meta, Err(ApiError::no_route()), head);
@@ -229,6 +241,13 @@ async fn handle<S: CartStore + CatalogStore + UserStore>(
     meta.allow = Some(route.methods());
     if let Err(error) = parse_json_body(&mut params, &parts.headers, &bytes) {
         return finish(&meta, Err(error), head);
+    }
+    if jwt_route {
+        if !auth::transport_allows_secrets(&state.auth_config, peer, &parts.headers) {
+            return finish(&meta, Err(auth::tls_required()), head);
+        }
+        let result = jwt_auth::dispatch(&state, &route, &params, &parts.headers, client_address(peer), now).await;
+        return finish(&meta, result, head);
     }
 
     meta.no_cache = user.is_some();
@@ -265,25 +284,45 @@ async fn handle<S: CartStore + CatalogStore + UserStore>(
     finish(&meta, outcome.result, head)
 }
 
+/// What authentication reads of a request.
+struct RequestView<'a> {
+    headers: &'a HeaderMap,
+    params: &'a Params,
+    body: &'a Bytes,
+    uri: &'a axum::http::Uri,
+    peer: Option<std::net::SocketAddr>,
+}
+
+fn client_address(peer: Option<std::net::SocketAddr>) -> std::net::IpAddr {
+    peer.map(|p| p.ip()).unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
+}
+
 /// §F: the authenticated user, `None` for a guest, or the error that ends the request.
+/// `sent_method` is the HTTP method on the wire (what OAuth signs); `method` the effective one.
 async fn authenticate<S: CartStore + CatalogStore + UserStore>(
     state: &AppState<S>,
-    headers: &HeaderMap,
-    params: &Params,
+    request: &RequestView<'_>,
+    sent_method: &str,
     method: &str,
-    peer: Option<std::net::SocketAddr>,
     now: i64,
 ) -> Result<Option<Arc<cartd_store::User>>, ApiError> {
     use cartd_app::auth::login::{AuthOutcome, Credential};
-    let Some(credential) = auth::credential(headers, params, method) else { return Ok(None) };
-    if !matches!(credential, Credential::Bearer(_))
+    let (headers, peer) = (request.headers, request.peer);
+    let credential = auth::credential(headers, request.params, method).or_else(|| {
+        let https = auth::request_is_https(&state.auth_config, peer, headers);
+        let url = auth::oauth_url(&state.config.site_url, https, request.uri.path());
+        let form = (sent_method == "POST" && is_form(headers)).then_some(&request.body[..]);
+        auth::oauth_credential(headers, request.uri.query().unwrap_or(""), form, sent_method, url)
+    });
+    let Some(credential) = credential else { return Ok(None) };
+    // Bearer tokens and OAuth signatures never reveal a secret; passwords and keys need TLS.
+    if matches!(credential, Credential::Password { .. } | Credential::ConsumerKey { .. })
         && !auth::transport_allows_secrets(&state.auth_config, peer, headers)
     {
         return Err(auth::tls_required());
     }
-    let address = peer.map(|p| p.ip()).unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
-    match state.auth.authenticate(state.carts.store(), credential, method, address, now).await {
-        AuthOutcome::User(user) => Ok(Some(Arc::new(user))),
+    match state.auth.authenticate(state.carts.store(), credential, method, client_address(peer), now).await {
+        AuthOutcome::User(user) => Ok(Some(Arc::from(user))),
         AuthOutcome::Guest => Ok(None),
         failure => Err(auth::failure(failure)),
     }

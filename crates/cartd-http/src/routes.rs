@@ -28,6 +28,10 @@ pub enum Route {
     Sessions,
     /// A CoCart API v1 route (`/cocart/v1/...`, CONTRACT §B.2).
     V1(V1Route),
+    /// `POST /jwt-auth/v1/token`: a JWT for a login and password.
+    JwtToken,
+    /// `POST /jwt-auth/v1/token/validate`.
+    JwtValidate,
 }
 
 /// The v1 routes (§B.2), in registration order.
@@ -123,9 +127,14 @@ impl Route {
     pub fn methods(&self) -> &'static [&'static str] {
         match self {
             Route::V2Index | Route::Store | Route::Cart | Route::Items | Route::ItemsCount | Route::Totals => &["GET"],
-            Route::AddItem | Route::AddItems | Route::Calculate | Route::Clear | Route::Login | Route::Logout => {
-                &["POST"]
-            }
+            Route::AddItem
+            | Route::AddItems
+            | Route::Calculate
+            | Route::Clear
+            | Route::Login
+            | Route::Logout
+            | Route::JwtToken
+            | Route::JwtValidate => &["POST"],
             Route::Session(_) => &["GET", "DELETE"],
             Route::SessionItems(_) | Route::Sessions => &["GET"],
             Route::Item(_) => &["GET", "POST", "DELETE", "PUT", "PATCH"],
@@ -153,6 +162,8 @@ impl Route {
             Route::SessionItems(key) => return format!("/cocart/v2/session/{key}/items"),
             Route::Sessions => "/sessions",
             Route::V1(route) => return route.name(),
+            Route::JwtToken => return "/jwt-auth/v1/token".into(),
+            Route::JwtValidate => return "/jwt-auth/v1/token/validate".into(),
         };
         format!("/cocart/v2{path}")
     }
@@ -219,6 +230,11 @@ impl Route {
 pub fn match_route(rest_path: &str) -> Option<Route> {
     let path = rest_path.strip_suffix('/').unwrap_or(rest_path);
     let lower = path.to_ascii_lowercase();
+    match lower.as_str() {
+        "/jwt-auth/v1/token" => return Some(Route::JwtToken),
+        "/jwt-auth/v1/token/validate" => return Some(Route::JwtValidate),
+        _ => {}
+    }
     if let Some(tail) = lower.strip_prefix("/cocart/v1") {
         return match_v1(path, tail).map(Route::V1);
     }
@@ -305,6 +321,9 @@ mod tests {
         assert_eq!(match_route("/cocart/v2/session/abc/items/"), Some(Route::SessionItems("abc".into())));
         assert_eq!(match_route("/cocart/v2/session/a-b"), None);
         assert_eq!(match_route("/cocart/v2/sessions"), Some(Route::Sessions));
+        assert_eq!(match_route("/jwt-auth/v1/token/"), Some(Route::JwtToken));
+        assert_eq!(match_route("/jwt-auth/v1/token/validate"), Some(Route::JwtValidate));
+        assert_eq!(match_route("/jwt-auth/v1"), None);
     }
 
     #[test]

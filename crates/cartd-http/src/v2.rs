@@ -54,6 +54,10 @@ pub(crate) async fn dispatch<S: CartStore + CatalogStore + UserStore>(
         (Route::SessionItems(key), _) => crate::admin::session_items(state, ctx, &key.clone()).await,
         (Route::Sessions, _) => crate::admin::sessions(state, ctx).await,
         (Route::V1(_), _) => crate::v1::dispatch(state, ctx).await,
+        // Answered before sessions, by `jwt_auth`.
+        (Route::JwtToken | Route::JwtValidate, _) => {
+            Outcome::from_result(Err(ApiError::no_route()), CartCookieState::default())
+        }
     }
 }
 

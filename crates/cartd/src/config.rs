@@ -44,6 +44,8 @@ pub struct Config {
     pub login_failures_per_login: u32,
     pub login_failures_per_address: u32,
     pub login_failure_window_secs: i64,
+    /// Route prefixes anonymous clients may not use, per method (CoCart's lock-down filters).
+    pub lockdown: cartd_http::auth::Lockdown,
 }
 
 impl Default for Config {
@@ -72,6 +74,7 @@ impl Default for Config {
             login_failures_per_login: 10,
             login_failures_per_address: 50,
             login_failure_window_secs: 300,
+            lockdown: Default::default(),
         }
     }
 }

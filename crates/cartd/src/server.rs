@@ -282,7 +282,11 @@ pub async fn start(config: &Config, demo: bool) -> anyhow::Result<Running> {
         carts: Carts::new(store.clone(), expiry),
         catalog: catalog.clone(),
         auth: Authenticator::new(jwt, limits),
-        auth_config: AuthConfig { allow_insecure_basic_auth: config.allow_insecure_basic_auth, trusted_proxies },
+        auth_config: AuthConfig {
+            allow_insecure_basic_auth: config.allow_insecure_basic_auth,
+            trusted_proxies,
+            lockdown: config.lockdown.clone(),
+        },
     });
     let app = cartd_http::router(state, Duration::from_secs(config.request_timeout_secs));
 

@@ -9,7 +9,8 @@ use std::sync::Mutex;
 
 use cartd_store::{StoreError, User, UserStore};
 
-use crate::auth::jwt::{self, JwtConfig, JwtError};
+use crate::auth::jwt::{self, JwtConfig, JwtError, LoginError};
+use crate::auth::oauth1::{self, NonceCache, OAuthRequest};
 use crate::auth::passwords::{dummy_verify_blocking, hash_password_blocking, verify_password_blocking};
 use crate::auth::wc_keys::{self, Permission, WcAuthError};
 
@@ -22,11 +23,13 @@ pub enum Credential {
     Bearer(String),
     /// A WooCommerce consumer key and secret (Basic `ck_…:cs_…` or query parameters).
     ConsumerKey { key: String, secret: String },
+    /// An OAuth 1.0a one-legged request signed with a consumer key (see [`OAuthRequest`]).
+    OAuth { method: String, url: String, params: Vec<(String, String)> },
 }
 
 #[derive(Debug)]
 pub enum AuthOutcome {
-    User(User),
+    User(Box<User>),
     /// The credentials name nobody (an e-mail without an account): a guest (§F.1 quirk).
     Guest,
     /// Wrong credentials: `401 cocart_authentication_error`.
@@ -157,11 +160,24 @@ fn sanitize_text_octets(text: &str) -> String {
 pub struct Authenticator {
     pub jwt: JwtConfig,
     pub limiter: FailureLimiter,
+    /// OAuth nonces seen within WooCommerce's 15-minute window, per consumer key.
+    pub nonces: NonceCache,
+}
+
+/// What checking a login (or e-mail) and password found.
+enum PasswordCheck {
+    Valid(User),
+    /// No account has this login or e-mail address.
+    Unknown,
+    /// The account exists; the password is wrong.
+    WrongPassword(User),
+    Blocked(i64),
+    Store(StoreError),
 }
 
 impl Authenticator {
     pub fn new(jwt: JwtConfig, limits: FailureLimits) -> Self {
-        Authenticator { jwt, limiter: FailureLimiter::new(limits) }
+        Authenticator { jwt, limiter: FailureLimiter::new(limits), nonces: NonceCache::default() }
     }
 
     /// Check one credential. `method` is the effective HTTP method (key permissions).
@@ -179,35 +195,60 @@ impl Authenticator {
             }
             Credential::Bearer(token) => match jwt::validate(&self.jwt, &token, now) {
                 Ok(id) => match store.user_by_id(id).await {
-                    Ok(Some(user)) => AuthOutcome::User(user),
+                    Ok(Some(user)) => AuthOutcome::User(Box::new(user)),
                     Ok(None) => AuthOutcome::Jwt(JwtError::BadRequest),
                     Err(e) => AuthOutcome::Store(e),
                 },
                 Err(e) => AuthOutcome::Jwt(e),
             },
             Credential::ConsumerKey { key, secret } => {
-                let found = match store.api_key_by_hash(&wc_keys::hash_consumer_key(&key)).await {
-                    Ok(found) => found,
-                    Err(e) => return AuthOutcome::Store(e),
+                let api_key = match find_api_key(store, &key).await {
+                    Ok(api_key) => api_key,
+                    Err(outcome) => return outcome,
                 };
-                let Some(api_key) = found else { return AuthOutcome::WcKey(WcAuthError::ConsumerKeyInvalid) };
                 if let Err(e) = wc_keys::verify_consumer_secret(&api_key.consumer_secret, &secret) {
                     return AuthOutcome::WcKey(e);
                 }
-                let permission = api_key.permissions.parse::<Permission>().unwrap_or(Permission::Read);
-                if let Err(e) = permission.check(method) {
-                    return AuthOutcome::WcKey(e);
-                }
-                match store.user_by_id(api_key.user_id).await {
-                    Ok(Some(user)) => AuthOutcome::User(user),
-                    Ok(None) => AuthOutcome::WcKey(WcAuthError::ConsumerKeyInvalid),
-                    Err(e) => AuthOutcome::Store(e),
-                }
+                key_owner(store, &api_key, method).await
+            }
+            Credential::OAuth { method: signed_method, url, params } => {
+                let request = OAuthRequest { method: &signed_method, url: &url, params };
+                self.oauth_login(store, &request, method, now).await
             }
         }
     }
 
-    /// §F.1: login or e-mail plus password, checked off the async threads.
+    /// WooCommerce's `perform_oauth_authentication`: parameters, key, signature, then the
+    /// timestamp and nonce (only after the signature matched), then the key's permission.
+    async fn oauth_login<S: UserStore>(
+        &self,
+        store: &S,
+        request: &OAuthRequest<'_>,
+        method: &str,
+        now: i64,
+    ) -> AuthOutcome {
+        let oauth = match oauth1::required_params(&request.params) {
+            Ok(Some(oauth)) => oauth,
+            Ok(None) => return AuthOutcome::Guest,
+            Err(e) => return AuthOutcome::WcKey(e),
+        };
+        let api_key = match find_api_key(store, &oauth.consumer_key).await {
+            Ok(api_key) => api_key,
+            Err(outcome) => return outcome,
+        };
+        let checked = oauth1::verify(request, &api_key.consumer_secret)
+            .and_then(|()| oauth1::parse_timestamp(&oauth.timestamp))
+            .and_then(|timestamp| {
+                let mut seen = self.nonces.for_key(&api_key.consumer_key_hash);
+                oauth1::check_timestamp_and_nonce(timestamp, now, &oauth.nonce, &mut seen)
+            });
+        match checked {
+            Ok(()) => key_owner(store, &api_key, method).await,
+            Err(e) => AuthOutcome::WcKey(e),
+        }
+    }
+
+    /// §F.1: login or e-mail plus password (CoCart's cleaning), checked off the async threads.
     pub async fn password_login<S: UserStore>(
         &self,
         store: &S,
@@ -217,27 +258,85 @@ impl Authenticator {
         now: i64,
     ) -> AuthOutcome {
         let username = sanitize_user(username);
-        let password = sanitize_text_field(password);
-        if let Some(retry_after) = self.limiter.blocked(&username, address, now) {
-            return AuthOutcome::TooManyAttempts { retry_after };
-        }
-        let user = match store.user_by_login_or_email(&username).await {
-            Ok(user) => user,
-            Err(e) => return AuthOutcome::Store(e),
-        };
-        let Some(user) = user else {
-            // An e-mail with no account is "no credentials" (§F.1); either way take as long as a real check.
-            dummy_verify_blocking(password).await;
-            if username.contains('@') {
-                return AuthOutcome::Guest;
+        match self.check_password(store, &username, sanitize_text_field(password), address, now).await {
+            PasswordCheck::Valid(user) => AuthOutcome::User(Box::new(user)),
+            // An e-mail with no account is "no credentials" (§F.1).
+            PasswordCheck::Unknown if username.contains('@') => AuthOutcome::Guest,
+            PasswordCheck::Unknown => {
+                self.limiter.record_failure(&username, address, now);
+                AuthOutcome::Invalid
             }
-            self.limiter.record_failure(&username, address, now);
-            return AuthOutcome::Invalid;
+            PasswordCheck::WrongPassword(_) => AuthOutcome::Invalid,
+            PasswordCheck::Blocked(retry_after) => AuthOutcome::TooManyAttempts { retry_after },
+            PasswordCheck::Store(e) => AuthOutcome::Store(e),
+        }
+    }
+
+    /// `POST /jwt-auth/v1/token`: WordPress's `wp_authenticate` (login cleaned, password
+    /// trimmed) with its error codes and messages. Success is `AuthOutcome::User`.
+    pub async fn token_login<S: UserStore>(
+        &self,
+        store: &S,
+        username: &str,
+        password: &str,
+        address: IpAddr,
+        now: i64,
+    ) -> AuthOutcome {
+        if self.jwt.secret.is_empty() {
+            return AuthOutcome::Jwt(JwtError::BadConfig);
+        }
+        let username = sanitize_user(username);
+        let password = password.trim_matches([' ', '\t', '\n', '\r', '\0', '\x0b']).to_string();
+        let failed = |error: LoginError| AuthOutcome::Jwt(JwtError::AuthFailed(error));
+        if php_empty(&username) {
+            return failed(LoginError::EmptyUsername);
+        }
+        if php_empty(&password) {
+            return failed(LoginError::EmptyPassword);
+        }
+        let lost_password_url = format!("{}/wp-login.php?action=lostpassword", self.jwt.issuer.trim_end_matches('/'));
+        let by_email = username.contains('@');
+        match self.check_password(store, &username, password, address, now).await {
+            PasswordCheck::Valid(user) => AuthOutcome::User(Box::new(user)),
+            PasswordCheck::Unknown => {
+                self.limiter.record_failure(&username, address, now);
+                failed(if by_email { LoginError::InvalidEmail } else { LoginError::InvalidUsername { username } })
+            }
+            PasswordCheck::WrongPassword(user) if by_email && !user.login.eq_ignore_ascii_case(&username) => {
+                failed(LoginError::IncorrectPasswordForEmail { email: username, lost_password_url })
+            }
+            PasswordCheck::WrongPassword(_) => failed(LoginError::IncorrectPassword { username, lost_password_url }),
+            PasswordCheck::Blocked(retry_after) => AuthOutcome::TooManyAttempts { retry_after },
+            PasswordCheck::Store(e) => AuthOutcome::Store(e),
+        }
+    }
+
+    /// The shared check: the failure limit, the lookup by login or e-mail (an unknown user
+    /// costs as much as a real check), the hash, and the upgrade of a legacy hash. A wrong
+    /// password is recorded as a failure here; an unknown user is left to the caller.
+    async fn check_password<S: UserStore>(
+        &self,
+        store: &S,
+        username: &str,
+        password: String,
+        address: IpAddr,
+        now: i64,
+    ) -> PasswordCheck {
+        if let Some(retry_after) = self.limiter.blocked(username, address, now) {
+            return PasswordCheck::Blocked(retry_after);
+        }
+        let user = match store.user_by_login_or_email(username).await {
+            Ok(Some(user)) => user,
+            Ok(None) => {
+                dummy_verify_blocking(password).await;
+                return PasswordCheck::Unknown;
+            }
+            Err(e) => return PasswordCheck::Store(e),
         };
         let verification = verify_password_blocking(password.clone(), user.password_hash.clone()).await;
         if !verification.ok {
-            self.limiter.record_failure(&username, address, now);
-            return AuthOutcome::Invalid;
+            self.limiter.record_failure(username, address, now);
+            return PasswordCheck::WrongPassword(user);
         }
         if verification.needs_rehash {
             let hash = hash_password_blocking(password).await;
@@ -245,7 +344,34 @@ impl Authenticator {
                 tracing::warn!(user = user.id, error = %e, "could not upgrade a password hash");
             }
         }
-        AuthOutcome::User(user)
+        PasswordCheck::Valid(user)
+    }
+}
+
+/// PHP `empty()` of a string.
+fn php_empty(s: &str) -> bool {
+    s.is_empty() || s == "0"
+}
+
+/// The key whose `wc_api_hash` matches, or "Consumer key is invalid.".
+async fn find_api_key<S: UserStore>(store: &S, consumer_key: &str) -> Result<cartd_store::ApiKey, AuthOutcome> {
+    match store.api_key_by_hash(&wc_keys::hash_consumer_key(consumer_key)).await {
+        Ok(Some(api_key)) => Ok(api_key),
+        Ok(None) => Err(AuthOutcome::WcKey(WcAuthError::ConsumerKeyInvalid)),
+        Err(e) => Err(AuthOutcome::Store(e)),
+    }
+}
+
+/// The key's owner, if the key's permission allows `method`.
+async fn key_owner<S: UserStore>(store: &S, api_key: &cartd_store::ApiKey, method: &str) -> AuthOutcome {
+    let permission = api_key.permissions.parse::<Permission>().unwrap_or(Permission::Read);
+    if let Err(e) = permission.check(method) {
+        return AuthOutcome::WcKey(e);
+    }
+    match store.user_by_id(api_key.user_id).await {
+        Ok(Some(user)) => AuthOutcome::User(Box::new(user)),
+        Ok(None) => AuthOutcome::WcKey(WcAuthError::ConsumerKeyInvalid),
+        Err(e) => AuthOutcome::Store(e),
     }
 }
 

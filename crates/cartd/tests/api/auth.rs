@@ -18,7 +18,12 @@ async fn app_with_customer() -> TestApp {
 }
 
 fn error(code: &str, message: &str, status: u16) -> String {
-    serde_json::to_string(&json!({"code": code, "message": message, "data": {"status": status}})).unwrap()
+    php_json(&json!({"code": code, "message": message, "data": {"status": status}}))
+}
+
+/// JSON as WordPress encodes it (slashes escaped).
+fn php_json(value: &serde_json::Value) -> String {
+    String::from_utf8(cocart_wire::php_json::to_vec(value)).unwrap()
 }
 
 #[tokio::test]
@@ -148,5 +153,160 @@ async fn a_guest_cart_merges_into_the_customer_cart_once() {
     // A second request with the same key is an ordinary authenticated request.
     let again = app.send(auth(app.client.get(app.url(&format!("/cart/items/count?cart_key={guest}")))), 200).await;
     assert_eq!(again.text, "2");
+    app.stop().await;
+}
+
+fn jwt_url(app: &TestApp, path: &str) -> String {
+    format!("{}/wp-json/jwt-auth/v1{path}", app.base)
+}
+
+/// The claims of a token, decoded without checking it.
+fn claims(token: &str) -> serde_json::Value {
+    use base64::Engine as _;
+    let payload = token.split('.').nth(1).unwrap();
+    serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn jwt_token_endpoint_issues_tokens_like_the_plugin() {
+    let app = app_with_customer().await;
+    let issued = app
+        .send(app.client.post(jwt_url(&app, "/token")).json(&json!({"username": "demo", "password": PASSWORD})), 200)
+        .await;
+    let body = issued.json();
+    let token = body["token"].as_str().unwrap().to_string();
+    assert_eq!(
+        issued.text,
+        json!({"token": token, "user_email": "demo@example.com", "user_nicename": "demo", "user_display_name": "Demo Customer"})
+            .to_string()
+    );
+    assert!(issued.header("x-cocart-api").is_none() && issued.header("cocart-api-cart-key").is_none());
+    let claims = claims(&token);
+    assert_eq!(claims["iss"], "http://127.0.0.1:8080");
+    assert_eq!(claims["data"], json!({"user": {"id": 5}}));
+    assert_eq!(claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(), 7 * 86_400);
+    assert_eq!(claims["nbf"], claims["iat"]);
+
+    // The token authenticates CoCart requests and validates.
+    let cart = app.send(app.client.get(app.url("/cart/items/count")).bearer_auth(&token), 200).await;
+    assert_eq!(cart.header("cocart-api-cart-key").as_deref(), Some("5"));
+    let valid = app.send(app.client.post(jwt_url(&app, "/token/validate")).bearer_auth(&token), 200).await;
+    assert_eq!(valid.text, r#"{"code":"jwt_auth_valid_token","data":{"status":200}}"#);
+
+    // A form body and an e-mail address work too.
+    let form = [("username", "demo@example.com"), ("password", PASSWORD)];
+    app.send(app.client.post(jwt_url(&app, "/token")).form(&form), 200).await;
+    // Only POST is registered.
+    let get = app.send(app.client.get(jwt_url(&app, "/token")), 404).await;
+    assert_eq!(get.json()["code"], "rest_no_route");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn jwt_token_endpoint_reports_wordpress_login_errors() {
+    let app = app_with_customer().await;
+    let cases = [
+        (
+            json!({"username": "demo", "password": "wrong"}),
+            "[jwt_auth] incorrect_password",
+            "<strong>Error:</strong> The password you entered for the username <strong>demo</strong> is incorrect. <a href=\"http://127.0.0.1:8080/wp-login.php?action=lostpassword\">Lost your password?</a>",
+        ),
+        (
+            json!({"username": "demo@example.com", "password": "wrong"}),
+            "[jwt_auth] incorrect_password",
+            "<strong>Error:</strong> The password you entered for the email address <strong>demo@example.com</strong> is incorrect. <a href=\"http://127.0.0.1:8080/wp-login.php?action=lostpassword\">Lost your password?</a>",
+        ),
+        (
+            json!({"username": "nobody", "password": "x"}),
+            "[jwt_auth] invalid_username",
+            "<strong>Error:</strong> The username <strong>nobody</strong> is not registered on this site. If you are unsure of your username, try your email address instead.",
+        ),
+        (
+            json!({"username": "nobody@example.com", "password": "x"}),
+            "[jwt_auth] invalid_email",
+            "Unknown email address. Check again or try your username.",
+        ),
+        (json!({"password": "x"}), "[jwt_auth] empty_username", "<strong>Error:</strong> The username field is empty."),
+        (
+            json!({"username": "demo"}),
+            "[jwt_auth] empty_password",
+            "<strong>Error:</strong> The password field is empty.",
+        ),
+    ];
+    for (body, code, message) in cases {
+        let answer = app.send(app.client.post(jwt_url(&app, "/token")).json(&body), 403).await;
+        assert_eq!(answer.text, error(code, message, 403));
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn jwt_validation_errors_follow_the_plugin() {
+    let app = app_with_customer().await;
+    let validate = || app.client.post(jwt_url(&app, "/token/validate"));
+    let error =
+        |code: &str, message: &str| json!({"code": code, "message": message, "data": {"status": 403}}).to_string();
+    let missing = app.send(validate(), 403).await;
+    assert_eq!(missing.text, error("jwt_auth_no_auth_header", "Authorization header not found."));
+    let malformed = app.send(validate().header("authorization", "Bearer"), 403).await;
+    assert_eq!(malformed.text, error("jwt_auth_bad_auth_header", "Authorization header malformed."));
+    let garbage = app.send(validate().bearer_auth("abc"), 403).await;
+    assert_eq!(garbage.text, error("jwt_auth_invalid_token", "Wrong number of segments"));
+
+    let config = cartd_app::auth::jwt::JwtConfig::new("jwt-test-secret", "http://127.0.0.1:8080");
+    let old = cartd_app::auth::jwt::issue(&config, 5, cartd_http::unix_now() - 8 * 86_400);
+    let expired = app.send(validate().bearer_auth(&old), 403).await;
+    assert_eq!(expired.text, error("jwt_auth_invalid_token", "Expired token"));
+    // The same token on a CoCart route ends the request with the plugin's error.
+    let on_cart = app.send(app.client.get(app.url("/cart")).bearer_auth(&old), 403).await;
+    assert_eq!(on_cart.text, error("jwt_auth_invalid_token", "Expired token"));
+    let other_site = cartd_app::auth::jwt::JwtConfig::new("jwt-test-secret", "https://elsewhere.example");
+    let foreign = cartd_app::auth::jwt::issue(&other_site, 5, cartd_http::unix_now());
+    let answer = app.send(validate().bearer_auth(&foreign), 403).await;
+    assert_eq!(answer.text, error("jwt_auth_bad_iss", "The iss do not match with this server"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn lockdown_refuses_listed_routes_to_anonymous_clients() {
+    let app = TestApp::spawn_with(|c| {
+        c.lockdown.get = vec!["v2/cart".into()];
+        c.lockdown.post = vec!["v2/cart/add-item".into(), "v1".into()];
+    })
+    .await;
+    let hash = cartd_app::auth::passwords::hash_password(PASSWORD);
+    app.add_user(5, "demo", "demo@example.com", &hash, "customer").await;
+
+    let read = app.get("/cart/items", 401).await;
+    assert_eq!(
+        read.text,
+        error(
+            "cocart_rest_permission_error",
+            "Permission to READ /cocart/v2/cart/items is only permitted if the user is authenticated.",
+            401
+        )
+    );
+    assert!(read.header("allow").is_none() && read.header("x-cocart-api").is_none());
+    let write = app.post_json("/cart/add-item", json!({"id": "48"}), 401).await;
+    assert_eq!(
+        write.text,
+        error(
+            "cocart_rest_permission_error",
+            "Permission to WRITE /cocart/v2/cart/add-item is only permitted if the user is authenticated.",
+            401
+        )
+    );
+    let v1 = app.send(app.client.post(format!("{}/wp-json/cocart/v1/clear", app.base)), 401).await;
+    assert_eq!(
+        v1.json()["message"],
+        "Permission to WRITE /cocart/v1/clear is only permitted if the user is authenticated."
+    );
+    // Unlisted routes and methods stay open; a preflight is always answered.
+    app.get("/store", 200).await;
+    app.post_json("/cart/clear", json!({}), 200).await;
+    assert_eq!(app.request("OPTIONS", "/cart", 200).await.text, "true");
+    // Authenticated clients pass.
+    let own = app.send(app.client.get(app.url("/cart/items")).basic_auth("demo", Some(PASSWORD)), 200).await;
+    assert_eq!(own.text, r#""No items in the cart.""#);
     app.stop().await;
 }

@@ -110,6 +110,14 @@ impl TestApp {
         store.close().await;
     }
 
+    /// A WooCommerce API key for `login`: `(consumer_key, consumer_secret)`.
+    pub async fn create_key(&self, login: &str, permissions: &str) -> (String, String) {
+        let store = cartd_store_sqlite::SqliteStore::open(&self.database_url, Default::default()).unwrap();
+        let key = cartd_app::users::create_api_key(&store, login, permissions, None).await.unwrap();
+        store.close().await;
+        (key.consumer_key, key.consumer_secret)
+    }
+
     pub async fn user_hash(&self, id: u64) -> String {
         use cartd_store::UserStore;
         let store = cartd_store_sqlite::SqliteStore::open(&self.database_url, Default::default()).unwrap();

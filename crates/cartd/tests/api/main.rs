@@ -8,5 +8,6 @@ mod auth;
 mod cart_routes;
 mod concurrency;
 mod errors;
+mod keys;
 mod sessions;
 mod v1;
