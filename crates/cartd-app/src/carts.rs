@@ -7,7 +7,7 @@ use std::any::Any;
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 
-use cartd_domain::cart::Cart;
+use cartd_domain::cart::{Cart, Customer};
 use cartd_domain::keys::cart_hash;
 use cartd_domain::ops::drop_invalid_lines;
 use cartd_domain::session::ExpiryPolicy;
@@ -72,6 +72,9 @@ pub struct CartTarget {
     pub expiration: i64,
     /// `cocart` or `woocommerce`, written on insert.
     pub source: &'static str,
+    /// A signed-in customer's addresses: their cart's customer block (and so its taxes and
+    /// shipping) follows their account. `None` for guests.
+    pub customer: Option<Customer>,
 }
 
 type JobResult = Box<dyn Any + Send>;
@@ -271,6 +274,9 @@ async fn run_batch<S: CartStore>(
             None => (Cart::new(&snapshot.settings), None, 0),
         };
         let dropped = drop_invalid_lines(&mut cart, &snapshot.catalog);
+        if let Some(customer) = &target.customer {
+            cart.customer = customer.clone();
+        }
         let mut tx = CartTx { cart: &mut cart, snapshot, key, now, stored: record.is_some(), totals: None, hash: None };
         let mut results = Vec::with_capacity(batch.len());
         for waiting in batch.iter_mut() {

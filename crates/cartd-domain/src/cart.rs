@@ -120,6 +120,27 @@ impl Customer {
         }
         customer
     }
+
+    /// A signed-in customer: their saved addresses, completed like WooCommerce's session
+    /// `set_defaults`: no billing country takes the default location, no shipping country
+    /// takes the billing one, no billing e-mail takes the account's.
+    pub fn for_account(billing: &Address, shipping: &Address, account_email: &str, settings: &Settings) -> Customer {
+        let defaults = Customer::default_for(settings);
+        let mut customer = Customer { billing: billing.clone(), shipping: shipping.clone() };
+        if customer.billing.country.is_empty() {
+            customer.billing.country = defaults.billing.country;
+            if customer.billing.state.is_empty() {
+                customer.billing.state = defaults.billing.state;
+            }
+        }
+        if customer.shipping.country.is_empty() {
+            customer.shipping.country = customer.billing.country.clone();
+        }
+        if customer.billing.email.is_empty() {
+            customer.billing.email = account_email.to_string();
+        }
+        customer
+    }
 }
 
 /// The session data of one cart.

@@ -260,12 +260,9 @@ async fn handle<S: CartStore + CatalogStore + UserStore>(
         return envelope;
     }
     if let Some(guest_key) = &session.guest_key {
-        let target = cartd_app::carts::CartTarget {
-            key: session.key.clone(),
-            expiration: session.expiry.expiration,
-            source: "cocart",
-        };
-        if let Err(error) = state.carts.merge_guest(guest_key, &target, &state.catalog.get(), now).await {
+        let snapshot = state.catalog.get();
+        let target = v2::cart_target(&session, user.as_deref(), &snapshot.settings);
+        if let Err(error) = state.carts.merge_guest(guest_key, &target, &snapshot, now).await {
             return finish(&meta, Err(error.into()), head);
         }
     }

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use cartd_app::carts::{CartTarget, CartTx};
-use cartd_domain::cart::NoticeKind;
+use cartd_domain::cart::{Customer, NoticeKind};
 use cartd_domain::catalog::ProductId;
 use cartd_domain::errors::CartError;
 use cartd_domain::numeric::php_float_to_string;
@@ -61,8 +61,18 @@ pub(crate) async fn dispatch<S: CartStore + CatalogStore + UserStore>(
     }
 }
 
-fn target(ctx: &Ctx) -> CartTarget {
-    CartTarget { key: ctx.session.key.clone(), expiration: ctx.session.expiry.expiration, source: "cocart" }
+/// The request's cart; a signed-in customer's carries their addresses.
+pub(crate) fn cart_target(
+    session: &crate::session::Session,
+    user: Option<&cartd_store::User>,
+    settings: &cartd_domain::settings::Settings,
+) -> CartTarget {
+    CartTarget {
+        key: session.key.clone(),
+        expiration: session.expiry.expiration,
+        source: "cocart",
+        customer: user.map(|u| Customer::for_account(&u.billing, &u.shipping, &u.email, settings)),
+    }
 }
 
 /// Run a cart transaction whose closure answers the request; the cookie state is read from
@@ -77,7 +87,7 @@ pub(crate) async fn with_cart<S: CartStore + CatalogStore>(
     let shared = Arc::new(ctx.clone());
     let result = state
         .carts
-        .transact(&target(ctx), &snapshot, ctx.now, move |tx| {
+        .transact(&cart_target(&ctx.session, ctx.user.as_deref(), &snapshot.settings), &snapshot, ctx.now, move |tx| {
             let reply = apply(tx, &shared);
             (reply, cookie_state(tx))
         })

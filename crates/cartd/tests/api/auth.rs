@@ -310,3 +310,51 @@ async fn lockdown_refuses_listed_routes_to_anonymous_clients() {
     assert_eq!(own.text, r#""No items in the cart.""#);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_customers_saved_addresses_feed_the_cart() {
+    use cartd_domain::cart::Address;
+    let app = TestApp::spawn().await;
+    let mut customer = crate::helpers::user(
+        8,
+        "jane",
+        "jane@example.com",
+        &cartd_app::auth::passwords::hash_password(PASSWORD),
+        "customer",
+    );
+    customer.billing = Address {
+        first_name: "Jane".into(),
+        last_name: "Doe".into(),
+        country: "US".into(),
+        state: "CA".into(),
+        city: "Beverly Hills".into(),
+        postcode: "90210".into(),
+        ..Address::default()
+    };
+    customer.shipping =
+        Address { first_name: "Jane".into(), country: "CA".into(), state: "ON".into(), ..Address::default() };
+    app.save_user(customer).await;
+
+    let request = app.client.post(app.url("/cart/add-item")).basic_auth("jane", Some(PASSWORD));
+    let cart = app.send(request.json(&json!({"id": "48", "quantity": "2"})), 200).await.json();
+    assert_eq!(
+        cart["customer"],
+        json!({
+            "billing_address": {
+                "billing_first_name": "Jane", "billing_last_name": "Doe", "billing_company": "", "billing_country": "US",
+                "billing_address_1": "", "billing_address_2": "", "billing_city": "Beverly Hills", "billing_state": "CA",
+                "billing_postcode": "90210", "billing_phone": "", "billing_email": "jane@example.com"
+            },
+            "shipping_address": {
+                "shipping_first_name": "Jane", "shipping_last_name": "", "shipping_company": "", "shipping_country": "CA",
+                "shipping_address_1": "", "shipping_address_2": "", "shipping_city": "", "shipping_state": "ON",
+                "shipping_postcode": ""
+            }
+        })
+    );
+    // Shipping to Canada: free shipping and no US tax (taxes follow the shipping address).
+    assert_eq!(cart["totals"]["total"], "3600");
+    assert_eq!(cart["totals"]["total_tax"], "0");
+    assert_eq!(cart["shipping"]["packages"]["default"]["chosen_method"], "free_shipping:2");
+    app.stop().await;
+}

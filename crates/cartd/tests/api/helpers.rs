@@ -93,19 +93,12 @@ impl TestApp {
 
     /// Store a user directly in the server's database.
     pub async fn add_user(&self, id: u64, login: &str, email: &str, password_hash: &str, role: &str) {
+        self.save_user(user(id, login, email, password_hash, role)).await;
+    }
+
+    pub async fn save_user(&self, user: cartd_store::User) {
         use cartd_store::UserStore;
         let store = cartd_store_sqlite::SqliteStore::open(&self.database_url, Default::default()).unwrap();
-        let user = cartd_store::User {
-            id,
-            login: login.into(),
-            email: email.into(),
-            display_name: "Demo Customer".into(),
-            nicename: login.into(),
-            roles: vec![role.into()],
-            password_hash: password_hash.into(),
-            billing: Default::default(),
-            shipping: Default::default(),
-        };
         store.save_user(user).await.unwrap();
         store.close().await;
     }
@@ -136,4 +129,19 @@ impl TestApp {
 /// md5 hex of a string (item keys are `md5(product_id)` for simple products).
 pub fn md5(s: &str) -> String {
     cartd_domain::keys::md5_hex(s.as_bytes())
+}
+
+/// A user with no saved addresses.
+pub fn user(id: u64, login: &str, email: &str, password_hash: &str, role: &str) -> cartd_store::User {
+    cartd_store::User {
+        id,
+        login: login.into(),
+        email: email.into(),
+        display_name: "Demo Customer".into(),
+        nicename: login.into(),
+        roles: vec![role.into()],
+        password_hash: password_hash.into(),
+        billing: Default::default(),
+        shipping: Default::default(),
+    }
 }
