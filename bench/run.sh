@@ -6,6 +6,7 @@
 # Environment:
 #   DURATION=10         seconds per wrk scenario
 #   CONNECTIONS=64      wrk connections
+#   LOGIN_CONNECTIONS=2 wrk connections for the login scenario (argon2id, CPU-bound)
 #   THREADS=2           wrk threads
 #   BENCH_ADDR=127.0.0.1:18080   where the server listens
 #   CARGO_TARGET_DIR    honoured (default: <repo>/target)
@@ -140,12 +141,12 @@ server_cpu_ticks() { # utime + stime of the server (fields 14 and 15 of /proc/PI
 }
 CPU_NOTES=""
 
-run_wrk() { # name script url
-  local name="$1" script="$2" url="$3" out="$WORKDIR/wrk-$1.txt" t0 c0 t1 c1
+run_wrk() { # name script url [connections]
+  local name="$1" script="$2" url="$3" conns="${4:-$CONNECTIONS}" out="$WORKDIR/wrk-$1.txt" t0 c0 t1 c1
   server_alive
-  log "scenario $name: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s $url"
+  log "scenario $name: wrk -t$THREADS -c$conns -d${DURATION}s $url"
   c0=$(server_cpu_ticks); t0=$(date +%s.%N)
-  BENCH_SCENARIO="$name" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s \
+  BENCH_SCENARIO="$name" wrk -t"$THREADS" -c"$conns" -d"${DURATION}s" --timeout 5s \
     -s "$BENCH/$script" "$url" | tee "$out"
   c1=$(server_cpu_ticks); t1=$(date +%s.%N)
   grep '^BENCH' "$out" >>"$RESULTS" || die "wrk printed no BENCH line for $name"
@@ -168,6 +169,13 @@ HOT_BEFORE=$(item_count "$HOT") || die "could not read the hot cart's item count
 run_wrk add_item_hot add_item_hot.lua "$BASE/cart/add-item?cart_key=$HOT"
 sleep 0.5 # let requests abandoned by wrk at its deadline finish on the server
 HOT_AFTER=$(item_count "$HOT") || die "could not read the hot cart's item count after the run"
+
+# A customer for the login scenario, created with the CLI next to the running server.
+printf 'bench-password\n' | env -u CARTD_CONFIG "$BIN" --database-url "sqlite://$WORKDIR/data/cartd.db" \
+  user add --login bench --email bench@example.com --role customer >/dev/null || die "could not create the bench user"
+LOGIN_CONNECTIONS="${LOGIN_CONNECTIONS:-2}"
+BENCH_AUTH="Basic $(printf 'bench:bench-password' | base64)" \
+  run_wrk login login.lua "$BASE/login" "$LOGIN_CONNECTIONS"
 
 # ---------------------------------------------------------------- hot-cart check
 HOT_OK=$(field add_item_hot ok2xx)
@@ -204,6 +212,7 @@ label() {
     get_cart) echo "(b) GET /cart (3 lines)" ;;
     add_item_fresh) echo "(c) POST add-item, fresh cart each" ;;
     add_item_hot) echo "(d) POST add-item, one hot cart" ;;
+    login) echo "(e) POST login, Basic (argon2id), -c$LOGIN_CONNECTIONS" ;;
     *) echo "$1" ;;
   esac
 }
@@ -214,13 +223,13 @@ label() {
   echo
   echo "| scenario | req/s | p50 | p99 | non-2xx |"
   echo "| --- | ---: | ---: | ---: | ---: |"
-  for s in get_store get_cart add_item_fresh add_item_hot; do
+  for s in get_store get_cart add_item_fresh add_item_hot login; do
     printf '| %s | %s | %s ms | %s ms | %s |\n' "$(label "$s")" \
       "$(awk -v x="$(field "$s" rps)" 'BEGIN { printf "%.0f", x }')" \
       "$(field "$s" p50_ms)" "$(field "$s" p99_ms)" "$(field "$s" non2xx)"
   done
   echo
-  echo "Socket errors / timeouts: $(for s in get_store get_cart add_item_fresh add_item_hot; do printf '%s %s/%s  ' "$s" "$(field "$s" socket_errors)" "$(field "$s" timeouts)"; done)"
+  echo "Socket errors / timeouts: $(for s in get_store get_cart add_item_fresh add_item_hot login; do printf '%s %s/%s  ' "$s" "$(field "$s" socket_errors)" "$(field "$s" timeouts)"; done)"
   echo
   echo "Hot cart: item count $HOT_BEFORE before (d), $HOT_AFTER after (+$HOT_ADDED); wrk 2xx answers $HOT_OK, requests sent $HOT_SENT. $HOT_VERDICT."
   echo
