@@ -922,10 +922,22 @@ mod tests {
         let mut guest = Cart::default();
         add(&mut guest, &c, "17", 1.0, json!({})).unwrap();
         add(&mut guest, &c, "10", 2.0, json!({})).unwrap();
+        let album = add(&mut guest, &c, "11", 1.0, json!({})).unwrap();
+        remove_item(&mut guest, &c, &album.key).unwrap();
+        guest.applied_coupons = vec!["summer".into()];
+        guest.chosen_shipping_methods = vec!["local_pickup:4".into()];
+        customer.applied_coupons = vec!["old".into()];
+        customer.chosen_shipping_methods = vec!["flat_rate:1".into()];
         merge_guest_cart(&mut customer, &guest);
         let keys: Vec<&String> = customer.lines.keys().collect();
         assert_eq!(keys, [&beanie.key, &cap.key, &"f7a4710b2f7e4e063e28e791a9763cbe".to_string()]);
         assert_eq!(customer.lines[&beanie.key].quantity, 2.0, "the guest line wins, not summed");
+        assert_eq!(customer.removed.keys().collect::<Vec<_>>(), [&album.key], "removed items come from the guest");
+        assert_eq!(customer.applied_coupons, ["summer"], "so do coupons");
+        assert_eq!(customer.chosen_shipping_methods, ["local_pickup:4"], "and the chosen shipping");
+        // A guest who chose no shipping leaves the customer's choice alone.
+        merge_guest_cart(&mut customer, &Cart::default());
+        assert_eq!(customer.chosen_shipping_methods, ["local_pickup:4"]);
     }
 
     #[test]

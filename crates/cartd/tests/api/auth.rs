@@ -358,3 +358,52 @@ async fn a_customers_saved_addresses_feed_the_cart() {
     assert_eq!(cart["shipping"]["packages"]["default"]["chosen_method"], "free_shipping:2");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_guest_cookie_cart_merges_on_login() {
+    use crate::helpers::md5;
+    let app = app_with_customer().await;
+    let auth = |r: reqwest::RequestBuilder| r.basic_auth("demo", Some(PASSWORD));
+    // The customer's own cart: Beanie × 5, then Sunglasses.
+    for (id, quantity) in [("48", "5"), ("62", "1")] {
+        app.send(auth(app.client.post(app.url("/cart/add-item"))).json(&json!({"id": id, "quantity": quantity})), 200)
+            .await;
+    }
+    // A guest on a browser with a cookie: Cap, then Beanie × 2.
+    let first = app.post_json("/cart/add-item", json!({"id": "60", "quantity": "1"}), 200).await;
+    let guest_key = first.header("cocart-api-cart-key").unwrap();
+    let name = format!("wp_cocart_session_{}", md5("http://127.0.0.1:8080"));
+    let cookie = first.cookies().into_iter().find(|c| c.starts_with(&name)).unwrap();
+    let cookie = cookie.split(';').next().unwrap().to_string();
+    app.send(
+        app.client
+            .post(app.url("/cart/add-item"))
+            .header("cookie", &cookie)
+            .json(&json!({"id": "48", "quantity": "2"})),
+        200,
+    )
+    .await;
+
+    // The guest logs in on that browser.
+    let merged = app.send(auth(app.client.get(app.url("/cart"))).header("cookie", &cookie), 200).await;
+    let body = merged.json();
+    assert_eq!(body["cart_key"], "5");
+    let lines: Vec<(String, f64)> = body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["item_key"].as_str().unwrap().to_string(), i["quantity"]["value"].as_f64().unwrap()))
+        .collect();
+    assert_eq!(
+        lines,
+        [(md5("48"), 2.0), (md5("62"), 1.0), (md5("60"), 1.0)],
+        "the customer's lines first, the guest's Beanie in place of theirs (not summed), then the guest's new lines"
+    );
+    // The cookie now names the customer; the guest cart is gone and the merge happened once.
+    let reissued = merged.cookies().into_iter().find(|c| c.starts_with(&name)).expect("a new cookie");
+    assert!(reissued.starts_with(&format!("{name}=5%7C%7C")), "{reissued}");
+    assert_eq!(app.get(&format!("/cart?cart_key={guest_key}"), 200).await.text, "[]");
+    let again = app.send(auth(app.client.get(app.url("/cart/items/count"))).header("cookie", &cookie), 200).await;
+    assert_eq!(again.text, "4");
+    app.stop().await;
+}
