@@ -407,3 +407,49 @@ async fn a_guest_cookie_cart_merges_on_login() {
     assert_eq!(again.text, "4");
     app.stop().await;
 }
+
+/// This machine's address on its default route, if it has one that is not loopback.
+fn non_loopback_address() -> Option<std::net::IpAddr> {
+    let socket = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
+    socket.connect("192.0.2.1:9").ok()?; // no packet is sent; this only picks a route
+    Some(socket.local_addr().ok()?.ip()).filter(|ip| !ip.is_loopback() && !ip.is_unspecified())
+}
+
+#[tokio::test]
+async fn passwords_and_keys_need_tls_from_remote_clients() {
+    let Some(ip) = non_loopback_address() else {
+        eprintln!("skipped: this machine has no non-loopback address to test the TLS rule from");
+        return;
+    };
+    let app = TestApp::spawn_with(|c| {
+        c.listen = format!("{ip}:0");
+        c.trusted_proxies = vec![ip.to_string()];
+    })
+    .await;
+    let hash = cartd_app::auth::passwords::hash_password(PASSWORD);
+    app.add_user(5, "demo", "demo@example.com", &hash, "customer").await;
+    let (key, secret) = app.create_key("demo", "read").await;
+    let count = app.url("/cart/items/count");
+    let tls = error(
+        "cocart_authentication_error",
+        "Authentication is invalid. Credentials are only accepted over HTTPS (TLS).",
+        401,
+    );
+    let basic = app.send(app.client.get(&count).basic_auth("demo", Some(PASSWORD)), 401).await;
+    assert_eq!(basic.text, tls);
+    let query = app.send(app.client.get(format!("{count}?consumer_key={key}&consumer_secret={secret}")), 401).await;
+    assert_eq!(query.text, tls);
+    let token = app
+        .send(app.client.post(jwt_url(&app, "/token")).json(&json!({"username": "demo", "password": PASSWORD})), 401)
+        .await;
+    assert_eq!(token.text, tls);
+    // Through the trusted proxy, over HTTPS.
+    let proxied = app.client.get(&count).header("x-forwarded-proto", "https");
+    app.send(proxied.basic_auth("demo", Some(PASSWORD)), 200).await;
+    // A bearer token reveals no secret.
+    let config = cartd_app::auth::jwt::JwtConfig::new("unused", "http://127.0.0.1:8080");
+    let forged = cartd_app::auth::jwt::issue(&config, 5, cartd_http::unix_now());
+    let bearer = app.send(app.client.get(&count).bearer_auth(forged), 403).await;
+    assert_eq!(bearer.json()["code"], "jwt_auth_invalid_token", "checked, not refused for the transport");
+    app.stop().await;
+}
