@@ -171,9 +171,11 @@ sleep 0.5 # let requests abandoned by wrk at its deadline finish on the server
 HOT_AFTER=$(item_count "$HOT") || die "could not read the hot cart's item count after the run"
 
 # A customer for the login scenario, created with the CLI next to the running server.
-printf 'bench-password\n' | env -u CARTD_CONFIG "$BIN" --database-url "sqlite://$WORKDIR/data/cartd.db" \
+printf 'bench-password\n' | env -u CARTD_CONFIG "$BIN" --database-url "sqlite://$WORKDIR/data/demo.db" \
   user add --login bench --email bench@example.com --role customer >/dev/null || die "could not create the bench user"
 LOGIN_CONNECTIONS="${LOGIN_CONNECTIONS:-2}"
+login_status=$(curl -s -o /dev/null -w '%{http_code}' -X POST -u bench:bench-password "$BASE/login")
+[ "$login_status" = 200 ] || die "POST login as the bench user answered HTTP $login_status"
 BENCH_AUTH="Basic $(printf 'bench:bench-password' | base64)" \
   run_wrk login login.lua "$BASE/login" "$LOGIN_CONNECTIONS"
 
