@@ -169,7 +169,12 @@ fn claims(token: &str) -> serde_json::Value {
 
 #[tokio::test]
 async fn jwt_token_endpoint_issues_tokens_like_the_plugin() {
-    let app = app_with_customer().await;
+    let app = TestApp::spawn_with(|c| {
+        c.jwt_secret = Some("jwt-test-secret".into());
+        c.jwt_lifetime_secs = 3600;
+    })
+    .await;
+    app.add_user(5, "demo", "demo@example.com", &cartd_app::auth::passwords::hash_password(PASSWORD), "customer").await;
     let issued = app
         .send(app.client.post(jwt_url(&app, "/token")).json(&json!({"username": "demo", "password": PASSWORD})), 200)
         .await;
@@ -184,7 +189,7 @@ async fn jwt_token_endpoint_issues_tokens_like_the_plugin() {
     let claims = claims(&token);
     assert_eq!(claims["iss"], "http://127.0.0.1:8080");
     assert_eq!(claims["data"], json!({"user": {"id": 5}}));
-    assert_eq!(claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(), 7 * 86_400);
+    assert_eq!(claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(), 3600, "the configured lifetime");
     assert_eq!(claims["nbf"], claims["iat"]);
 
     // The token authenticates CoCart requests and validates.
