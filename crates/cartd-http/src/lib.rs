@@ -196,12 +196,8 @@ async fn handle<S: CartStore + CatalogStore + UserStore>(
     let rest_path = path.strip_prefix("/wp-json").unwrap_or("");
     let route = if path.starts_with("/wp-json/") { match_route(rest_path) } else { None };
 
-    let Some(method) = static_method(&method_name) else {
-        let (_, body) = cocart_wire::sessions::permission_error_unknown_method(rest_path);
-        let error = ApiError { with_allow: false, ..ApiError::with_body(StatusCode::UNAUTHORIZED, body) };
-        return finish(&meta, Err(error), head);
-    };
-    let method = if head { "GET" } else { method };
+    let known_method = static_method(&method_name).map(|m| if head { "GET" } else { m });
+    let method = known_method.unwrap_or(&method_name);
 
     // Credentials are checked before routing: wrong ones fail on every path (§A.8).
     let bytes = match axum::body::to_bytes(body, config.max_body_bytes).await {
@@ -227,6 +223,16 @@ async fn handle<S: CartStore + CatalogStore + UserStore>(
     {
         return finish(&meta, Err(error), head);
     }
+    // §F.5: CoCart refuses methods it does not know to anonymous clients; for a signed-in
+    // client WordPress finds no route that answers them.
+    let Some(method) = known_method else {
+        if user.is_some() {
+            return finish(&meta, Err(ApiError::no_route()), head);
+        }
+        let (_, body) = cocart_wire::sessions::permission_error_unknown_method(rest_path);
+        let error = ApiError { with_allow: false, ..ApiError::with_body(StatusCode::UNAUTHORIZED, body) };
+        return finish(&meta, Err(error), head);
+    };
 
     let Some(route) = route else {
         return finish(&meta, Err(ApiError::no_route()), head);

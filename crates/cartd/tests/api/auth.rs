@@ -313,6 +313,10 @@ async fn lockdown_refuses_listed_routes_to_anonymous_clients() {
     // Authenticated clients pass.
     let own = app.send(app.client.get(app.url("/cart/items")).basic_auth("demo", Some(PASSWORD)), 200).await;
     assert_eq!(own.text, r#""No items in the cart.""#);
+    // A method CoCart does not know: refused to guests, no route for a signed-in client.
+    let trace = app.client.request(reqwest::Method::TRACE, app.url("/store"));
+    assert_eq!(app.send(trace.basic_auth("demo", Some(PASSWORD)), 404).await.json()["code"], "rest_no_route");
+    assert_eq!(app.request("TRACE", "/store", 401).await.json()["code"], "cocart_rest_permission_error");
     app.stop().await;
 }
 
