@@ -214,7 +214,7 @@ label() {
     get_cart) echo "(b) GET /cart (3 lines)" ;;
     add_item_fresh) echo "(c) POST add-item, fresh cart each" ;;
     add_item_hot) echo "(d) POST add-item, one hot cart" ;;
-    login) echo "(e) POST login, Basic (argon2id), -c$LOGIN_CONNECTIONS" ;;
+    login) echo "(f) POST login, Basic (argon2id), -c$LOGIN_CONNECTIONS" ;;
     *) echo "$1" ;;
   esac
 }

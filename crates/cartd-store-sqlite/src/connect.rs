@@ -101,6 +101,10 @@ fn memory_uri() -> String {
     format!("file:/cartd-{}-{n}-{nanos}?vfs=memdb", std::process::id())
 }
 
+/// WAL size (in 4 KiB pages) at which the writer checkpoints itself, and the size the WAL file
+/// is cut back to: 64 MiB.
+const WAL_LIMIT_PAGES: i64 = 16 * 1024;
+
 /// The connection that performs every write.
 pub(crate) fn open_writer(location: &Location, options: &SqliteOptions) -> StoreResult<Connection> {
     let conn = location.open()?;
@@ -111,10 +115,23 @@ pub(crate) fn open_writer(location: &Location, options: &SqliteOptions) -> Store
             tracing::warn!(database = %location, %mode, "SQLite refused WAL mode; reads will wait for writes");
         }
         // Keep a WAL that a burst grew from staying large on disk after checkpoints.
-        conn.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024).map_err(db_err)?;
+        conn.pragma_update(None, "journal_size_limit", WAL_LIMIT_PAGES * 4096).map_err(db_err)?;
+        // Checkpoints are the checkpointer's job; this only bounds the WAL (see `checkpointer`).
+        conn.pragma_update(None, "wal_autocheckpoint", WAL_LIMIT_PAGES).map_err(db_err)?;
     }
     conn.pragma_update(None, "synchronous", options.synchronous.pragma_value()).map_err(db_err)?;
     Ok(conn)
+}
+
+/// The connection that copies the WAL back into a file database, `None` in memory.
+pub(crate) fn open_checkpointer(location: &Location, options: &SqliteOptions) -> StoreResult<Option<Connection>> {
+    if location.is_memory() {
+        return Ok(None);
+    }
+    let conn = location.open()?;
+    configure_common(&conn, location, options)?;
+    conn.pragma_update(None, "synchronous", options.synchronous.pragma_value()).map_err(db_err)?;
+    Ok(Some(conn))
 }
 
 /// A pooled read connection. `query_only` makes an accidental write on it an error.

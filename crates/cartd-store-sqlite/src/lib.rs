@@ -13,6 +13,7 @@
 
 mod carts;
 mod catalog;
+mod checkpointer;
 mod connect;
 mod migrate;
 mod readers;
@@ -29,6 +30,7 @@ use cartd_store::{
 };
 use rusqlite::ErrorCode;
 
+use crate::checkpointer::Checkpointer;
 use crate::connect::Location;
 use crate::readers::Readers;
 use crate::writer::Writer;
@@ -78,9 +80,10 @@ pub struct SqliteStore {
 }
 
 struct Inner {
-    // Field order is drop order: readers close first, then the writer drains its queue and
-    // closes last (the last connection to close checkpoints the WAL).
+    // Field order is drop order: readers and the checkpointer close first, then the writer
+    // drains its queue and closes last (the last connection to close checkpoints the WAL).
     readers: Readers,
+    checkpointer: Option<Checkpointer>,
     writer: Writer,
     location: Location,
 }
@@ -88,6 +91,9 @@ struct Inner {
 impl Drop for Inner {
     fn drop(&mut self) {
         self.readers.close();
+        if let Some(checkpointer) = &mut self.checkpointer {
+            checkpointer.close();
+        }
     }
 }
 
@@ -109,9 +115,10 @@ impl SqliteStore {
         // The writer connection first: it switches the file to WAL before readers attach.
         let writer = Writer::spawn(connect::open_writer(&location, &options)?)?;
         writer.run_blocking(migrate::apply_pending)?;
+        let checkpointer = connect::open_checkpointer(&location, &options)?.map(Checkpointer::spawn).transpose()?;
         let readers = Readers::open(location.clone(), options)?;
         tracing::debug!(database = %location, "opened SQLite store");
-        Ok(SqliteStore { inner: Arc::new(Inner { readers, writer, location }) })
+        Ok(SqliteStore { inner: Arc::new(Inner { readers, checkpointer, writer, location }) })
     }
 
     /// Applies any migration the database has not seen yet; idempotent. `open` already
@@ -346,5 +353,24 @@ mod tests {
         let store = SqliteStore::open("sqlite::memory:", SqliteOptions::default()).unwrap();
         let result = store.inner.readers.with(meta_insert("x"));
         assert!(result.is_err(), "reader connections are query_only");
+    }
+
+    #[test]
+    fn the_checkpointer_copies_the_wal_into_the_database_while_the_store_is_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("checkpoint.db");
+        let store = SqliteStore::open(path.to_str().unwrap(), SqliteOptions::default()).unwrap();
+        let before = std::fs::metadata(&path).unwrap().len();
+        let fill = "CREATE TABLE filler (x BLOB);
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500)
+            INSERT INTO filler SELECT randomblob(4000) FROM n;";
+        store.inner.writer.run_blocking(move |conn| conn.execute_batch(fill).map_err(db_err)).unwrap();
+        // 2 MB committed to the WAL, far below the writer's own threshold: only the
+        // checkpointer can move it into the database file.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::fs::metadata(&path).unwrap().len() < before + 1_000_000 {
+            assert!(std::time::Instant::now() < deadline, "no checkpoint within 10 s");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
     }
 }
