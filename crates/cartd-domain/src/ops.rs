@@ -338,6 +338,17 @@ pub fn update_quantity(
     if quantity < MIN_QUANTITY {
         return Err(CartError::QuantityInvalidAmount { min: MIN_QUANTITY });
     }
+    set_line_quantity(cart, catalog, key, quantity)
+}
+
+/// The checks both API versions share once the key and quantity are acceptable: the line
+/// exists, stock allows the quantity, a sold-individually product stays at one.
+fn set_line_quantity(
+    cart: &mut Cart,
+    catalog: &Catalog,
+    key: &str,
+    quantity: f64,
+) -> Result<(QuantityChange, String), CartError> {
     let line = cart.lines.get_mut(key).ok_or(CartError::ItemNotInCart)?;
     let product = catalog.get(line.product_ref()).ok_or(CartError::ItemNotInCart)?;
     let name = catalog.display_name(product);
@@ -703,24 +714,7 @@ pub fn update_quantity_v1(
     if key == "0" {
         return Err(CartError::CartItemKeyRequired);
     }
-    let line = cart.lines.get_mut(key).ok_or(CartError::ItemNotInCart)?;
-    let product = catalog.get(line.product_ref()).ok_or(CartError::ItemNotInCart)?;
-    let name = catalog.display_name(product);
-    if !catalog.has_enough_stock(product, quantity) {
-        return Err(CartError::NotEnoughInStockForUpdate { quantity, name, stock: catalog.stock_quantity(product) });
-    }
-    if catalog.sold_individually(product) && quantity > 1.0 {
-        return Err(CartError::CanNotIncreaseQuantity { name });
-    }
-    let change = if quantity > line.quantity {
-        QuantityChange::Increased
-    } else if quantity < line.quantity {
-        QuantityChange::Decreased
-    } else {
-        QuantityChange::Unchanged
-    };
-    line.quantity = quantity;
-    Ok((change, name))
+    set_line_quantity(cart, catalog, key, quantity)
 }
 
 /// v1 remove (§C.3.8 DELETE steps 1–4): "no items" is checked before the key, and a key

@@ -12,7 +12,6 @@
 
 use cartd_domain::errors::CartError;
 use cartd_domain::numeric::php_float_to_string;
-use cartd_domain::ops::format_list;
 use serde_json::Value;
 
 use crate::cart_errors::{WireError, cart_error};
@@ -39,11 +38,6 @@ pub enum V1Error {
     /// 403 `cocart_cannot_add_product_type_to_cart` "You cannot add "{name}" to your cart as it
     /// is an "{product_type}" product." (`grouped` and `external` alike in v1).
     CannotAddProductType { name: String, product_type: String },
-    /// 400 "Invalid value posted for {label}. Allowed values: {a, b}".
-    InvalidVariationData { label: String, allowed: Vec<String> },
-    /// 400 "Missing variation data for variable product. {A and B} are required fields."
-    /// (`is a required field` for one label).
-    MissingVariationData { labels: Vec<String> },
     /// 400 (v1; v2 says 404) "No matching variation found." [DEVIATION fix].
     NoVariationFound,
     /// 404 (v1; v2 says 500) "Product did not pass validation!".
@@ -107,19 +101,6 @@ impl V1Error {
                 403,
                 format!("You cannot add \"{name}\" to your cart as it is an \"{product_type}\" product."),
             ),
-            InvalidVariationData { label, allowed } => wire(
-                "cocart_invalid_variation_data",
-                400,
-                format!("Invalid value posted for {label}. Allowed values: {}", allowed.join(", ")),
-            ),
-            MissingVariationData { labels } => {
-                let verb = if labels.len() == 1 { "is a required field" } else { "are required fields" };
-                wire(
-                    "cocart_missing_variation_data",
-                    400,
-                    format!("Missing variation data for variable product. {} {verb}.", format_list(labels)),
-                )
-            }
             NoVariationFound => wire("cocart_no_variation_found", 400, "No matching variation found."),
             ProductFailedValidation => {
                 wire("cocart_product_failed_validation", 404, "Product did not pass validation!")
@@ -202,10 +183,6 @@ impl V1Error {
                 V1Error::CannotAddProductType { name: name.clone(), product_type: "external".into() }
             }
             E::NoVariationFound => V1Error::NoVariationFound,
-            E::InvalidVariationData { label, allowed } => {
-                V1Error::InvalidVariationData { label: label.clone(), allowed: allowed.clone() }
-            }
-            E::MissingVariationData { labels } => V1Error::MissingVariationData { labels: labels.clone() },
             // v1 has no sold-individually check of its own: WooCommerce refuses the add.
             E::SoldIndividually { name } => V1Error::CannotAddToCart { name: name.clone() },
             E::CannotBePurchased { .. } => V1Error::CannotBePurchased,
@@ -230,6 +207,8 @@ impl V1Error {
             | E::GroupedProductFailed
             | E::ItemNotFound
             | E::CartTotalsEmpty => return None,
+            // v1 says what v2 says.
+            E::InvalidVariationData { .. } | E::MissingVariationData { .. } => return None,
         })
     }
 }

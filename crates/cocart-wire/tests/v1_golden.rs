@@ -673,24 +673,6 @@ fn v1_error_bodies_errors_md_section_7() {
             "cocart_cannot_add_product_type_to_cart",
             "You cannot add \"Logo Collection\" to your cart as it is an \"grouped\" product.",
         ),
-        (
-            V1Error::InvalidVariationData { label: "Color".into(), allowed: vec!["blue".into(), "red".into()] },
-            400,
-            "cocart_invalid_variation_data",
-            "Invalid value posted for Color. Allowed values: blue, red",
-        ),
-        (
-            V1Error::MissingVariationData { labels: vec!["Color".into(), "Size".into()] },
-            400,
-            "cocart_missing_variation_data",
-            "Missing variation data for variable product. Color and Size are required fields.",
-        ),
-        (
-            V1Error::MissingVariationData { labels: vec!["Size".into()] },
-            400,
-            "cocart_missing_variation_data",
-            "Missing variation data for variable product. Size is a required field.",
-        ),
         (V1Error::NoVariationFound, 400, "cocart_no_variation_found", "No matching variation found."),
         (V1Error::ProductFailedValidation, 404, "cocart_product_failed_validation", "Product did not pass validation!"),
         (V1Error::CannotBePurchased, 403, "cocart_cannot_be_purchased", "Sorry, this product cannot be purchased."),
@@ -780,6 +762,18 @@ fn domain_errors_in_v1_wording() {
         400,
         "cocart_missing_variation_data",
         "Missing variation data for variable product. Color and Size are required fields.",
+    );
+    check(
+        CartError::MissingVariationData { labels: vec!["Size".into()] },
+        400,
+        "cocart_missing_variation_data",
+        "Missing variation data for variable product. Size is a required field.",
+    );
+    check(
+        CartError::InvalidVariationData { label: "Color".into(), allowed: vec!["blue".into(), "red".into()] },
+        400,
+        "cocart_invalid_variation_data",
+        "Invalid value posted for Color. Allowed values: blue, red",
     );
     check(
         CartError::CannotBePurchased { name: String::new() },
