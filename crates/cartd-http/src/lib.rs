@@ -312,8 +312,10 @@ async fn authenticate<S: CartStore + CatalogStore + UserStore>(
     use cartd_app::auth::login::{AuthOutcome, Credential};
     let (headers, peer) = (request.headers, request.peer);
     let credential = auth::credential(headers, request.params, method).or_else(|| {
-        let https = auth::request_is_https(&state.auth_config, peer, headers);
-        let url = auth::oauth_url(&state.config.site_url, https, request.uri.path());
+        let url = || {
+            let https = auth::request_is_https(&state.auth_config, peer, headers);
+            auth::oauth_url(&state.config.site_url, https, request.uri.path())
+        };
         let form = (sent_method == "POST" && is_form(headers)).then_some(&request.body[..]);
         auth::oauth_credential(headers, request.uri.query().unwrap_or(""), form, sent_method, url)
     });
